@@ -1,0 +1,261 @@
+//! The sender: one signed POST with the reference's exact headers, no redirects, a deadline, and
+//! failures described in plain words. `send`, `probe`, `replay`, `demo` and `listen --forward-to`
+//! all deliver through here.
+
+use std::error::Error as _;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use crate::secret::Secret;
+use crate::signature::{
+    CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE, HEADER_USER_AGENT,
+    USER_AGENT, sign,
+};
+
+/// How much of a response body is kept for display and reports; the rest is drained unread.
+pub const MAX_RESPONSE_BODY: usize = 64 * 1024;
+
+/// One HTTP request to make: the body is sent exactly as held here, never re-serialized.
+#[derive(Debug, Clone)]
+pub struct OutgoingRequest {
+    pub url: String,
+    /// Header names and values, in the order they are sent.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+/// The reference's four headers, in its order (Content-Type, X-Webhook-Signature,
+/// X-Webhook-Event, User-Agent). `signature: None` leaves the signature header out.
+pub fn webhook_headers(event: &str, signature: Option<String>) -> Vec<(String, String)> {
+    let mut headers = vec![(
+        HEADER_CONTENT_TYPE.to_string(),
+        CONTENT_TYPE_JSON.to_string(),
+    )];
+    if let Some(signature) = signature {
+        headers.push((HEADER_SIGNATURE.to_string(), signature));
+    }
+    headers.push((HEADER_EVENT.to_string(), event.to_string()));
+    headers.push((HEADER_USER_AGENT.to_string(), USER_AGENT.to_string()));
+    headers
+}
+
+impl OutgoingRequest {
+    /// A delivery as TitanCard makes it: `body` signed with `secret`, the four headers.
+    pub fn signed(url: &str, event: &str, body: Bytes, secret: &Secret) -> Self {
+        let signature = sign(secret, &body);
+        OutgoingRequest {
+            url: url.to_string(),
+            headers: webhook_headers(event, Some(signature)),
+            body,
+        }
+    }
+
+    /// Adds a header, replacing a default one of the same name (case-insensitive).
+    pub fn set_header(&mut self, name: &str, value: &str) {
+        self.headers
+            .retain(|(key, _)| !key.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value.to_string()));
+    }
+}
+
+/// What the endpoint answered.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    /// From sending the request to the end of the response body.
+    pub latency: Duration,
+    /// The response body, up to `MAX_RESPONSE_BODY` bytes.
+    pub body: Vec<u8>,
+    /// Whether the body was longer than what is kept.
+    pub body_truncated: bool,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Why no answer came back, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("connection refused at {url}")]
+    ConnectionRefused { url: String },
+    #[error("cannot resolve the host of {url}")]
+    UnresolvedHost { url: String },
+    #[error("no answer from {url} within {}", humantime::format_duration(*.after))]
+    Timeout { url: String, after: Duration },
+    #[error("the connection to {url} was reset or closed before a full answer")]
+    ConnectionReset { url: String },
+    #[error("cannot connect to {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("invalid URL '{url}': {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error("request to {url} failed: {reason}")]
+    Other { url: String, reason: String },
+}
+
+impl DeliveryError {
+    /// A short stable identifier, for JSON output and error counts.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DeliveryError::ConnectionRefused { .. } => "connection_refused",
+            DeliveryError::UnresolvedHost { .. } => "unresolved_host",
+            DeliveryError::Timeout { .. } => "timeout",
+            DeliveryError::ConnectionReset { .. } => "connection_reset",
+            DeliveryError::Connect { .. } => "connect",
+            DeliveryError::InvalidUrl { .. } => "invalid_url",
+            DeliveryError::Other { .. } => "other",
+        }
+    }
+}
+
+/// Checks that `url` is an absolute http(s) URL with a host, before anything is sent.
+pub fn check_url(url: &str) -> Result<reqwest::Url, DeliveryError> {
+    let invalid = |reason: &str| DeliveryError::InvalidUrl {
+        url: url.to_string(),
+        reason: reason.to_string(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|err| invalid(&err.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid(
+            "only http:// and https:// URLs can receive webhooks",
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("the URL has no host"));
+    }
+    Ok(parsed)
+}
+
+/// An HTTP client as a webhook sender behaves: never follows redirects (a 3xx is an answer, and
+/// a failure), gives up after `timeout`, sends no headers of its own beyond Host and
+/// Content-Length, and writes header names in their canonical case.
+pub fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .default_headers(reqwest::header::HeaderMap::new())
+        .http1_title_case_headers()
+        .no_proxy()
+        .build()
+        .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))
+}
+
+/// Sends one request and reads the answer (its body up to `MAX_RESPONSE_BODY`).
+pub async fn post(
+    client: &reqwest::Client,
+    request: &OutgoingRequest,
+    timeout: Duration,
+) -> Result<Answer, DeliveryError> {
+    let url = check_url(&request.url)?;
+    let mut builder = client.post(url).body(request.body.clone());
+    for (name, value) in &request.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let started = Instant::now();
+    let describe = |err: reqwest::Error| describe_error(&request.url, timeout, &err);
+    let mut response = builder.send().await.map_err(describe)?;
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    let mut body_truncated = false;
+    while let Some(chunk) = response.chunk().await.map_err(describe)? {
+        let room = MAX_RESPONSE_BODY.saturating_sub(body.len());
+        if chunk.len() > room {
+            body_truncated = true;
+        }
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    Ok(Answer {
+        status,
+        latency: started.elapsed(),
+        body,
+        body_truncated,
+    })
+}
+
+/// Turns reqwest's layered error into one of the plain kinds.
+fn describe_error(url: &str, timeout: Duration, err: &reqwest::Error) -> DeliveryError {
+    let url = url.to_string();
+    if err.is_timeout() {
+        return DeliveryError::Timeout {
+            url,
+            after: timeout,
+        };
+    }
+    let mut source = err.source();
+    let mut text = err.to_string();
+    while let Some(cause) = source {
+        if let Some(io_err) = cause.downcast_ref::<std::io::Error>() {
+            match io_err.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    return DeliveryError::ConnectionRefused { url };
+                }
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::UnexpectedEof => {
+                    return DeliveryError::ConnectionReset { url };
+                }
+                std::io::ErrorKind::TimedOut => {
+                    return DeliveryError::Timeout {
+                        url,
+                        after: timeout,
+                    };
+                }
+                _ => {}
+            }
+        }
+        text = cause.to_string();
+        source = cause.source();
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("dns error") || lower.contains("failed to lookup address") {
+        DeliveryError::UnresolvedHost { url }
+    } else if lower.contains("connection closed") || lower.contains("incomplete message") {
+        DeliveryError::ConnectionReset { url }
+    } else if err.is_connect() {
+        DeliveryError::Connect { url, reason: text }
+    } else {
+        DeliveryError::Other { url, reason: text }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_other_than_http_are_refused_before_sending() {
+        for url in [
+            "file:///etc/passwd",
+            "ftp://example.com/x",
+            "http://",
+            "not a url",
+        ] {
+            assert!(
+                matches!(check_url(url), Err(DeliveryError::InvalidUrl { .. })),
+                "{url}"
+            );
+        }
+        assert!(check_url("http://[::1]:8080/webhook").is_ok());
+    }
+
+    #[test]
+    fn the_four_headers_in_the_reference_order() {
+        let names: Vec<_> = webhook_headers("card.created", Some("sha256=x".into()))
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                HEADER_CONTENT_TYPE,
+                HEADER_SIGNATURE,
+                HEADER_EVENT,
+                HEADER_USER_AGENT
+            ]
+        );
+    }
+}

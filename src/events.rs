@@ -1,0 +1,149 @@
+//! The event catalogue: the 14 TitanCard events, each with its group, when it fires, and the
+//! reference's sample payload (fixtures/events/, embedded at build time).
+//!
+//! The catalogue is data, not code paths: every command looks events up here.
+
+use std::fmt;
+
+/// One webhook event as the reference documents it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct EventSpec {
+    /// The wire name, as in the `event` field and the `X-Webhook-Event` header.
+    pub name: &'static str,
+    /// The reference's grouping: Card, Connection, Reminder, Other.
+    pub group: &'static str,
+    /// When TitanCard fires it (the reference's "Triggered when …").
+    pub fires_when: &'static str,
+    /// The reference's sample payload, byte for byte (2-space indented JSON, trailing newline).
+    pub sample: &'static str,
+}
+
+impl fmt::Display for EventSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+macro_rules! event {
+    ($name:literal, $group:literal, $when:literal) => {
+        EventSpec {
+            name: $name,
+            group: $group,
+            fires_when: $when,
+            sample: include_str!(concat!("../fixtures/events/", $name, ".json")),
+        }
+    };
+}
+
+/// All 14 events, in the reference's order.
+pub static CATALOGUE: [EventSpec; 14] = [
+    event!("card.created", "Card", "a new business card is created"),
+    event!("card.updated", "Card", "card details are modified"),
+    event!("card.deleted", "Card", "a card is deleted"),
+    event!("card.viewed", "Card", "someone views your card profile"),
+    event!(
+        "card.shared",
+        "Card",
+        "your card is shared via QR code, NFC tap, or link copy"
+    ),
+    event!(
+        "connection.created",
+        "Connection",
+        "you make a new connection (most common event for CRM sync)"
+    ),
+    event!(
+        "connection.updated",
+        "Connection",
+        "connection details are modified"
+    ),
+    event!(
+        "connection.deleted",
+        "Connection",
+        "a connection is archived or permanently deleted"
+    ),
+    event!(
+        "connection.tagged",
+        "Connection",
+        "tags are added to or removed from a connection"
+    ),
+    event!(
+        "connection.status_changed",
+        "Connection",
+        "a connection's pipeline status changes (e.g. new → contacted → qualified)"
+    ),
+    event!(
+        "reminder.created",
+        "Reminder",
+        "a follow-up reminder is scheduled for a connection"
+    ),
+    event!(
+        "reminder.due",
+        "Reminder",
+        "a scheduled reminder becomes due"
+    ),
+    event!("note.added", "Other", "a note is added to a connection"),
+    event!(
+        "enrichment.completed",
+        "Other",
+        "contact data enrichment completes for a connection"
+    ),
+];
+
+/// Looks an event up by its exact wire name.
+pub fn find(name: &str) -> Option<&'static EventSpec> {
+    CATALOGUE.iter().find(|spec| spec.name == name)
+}
+
+/// The catalogue name closest to `name`, when one is close enough to be a likely typo.
+pub fn closest(name: &str) -> Option<&'static str> {
+    closest_of(name, CATALOGUE.iter().map(|spec| spec.name))
+}
+
+/// The candidate closest to `word` by Jaro-Winkler similarity, when it is a likely typo.
+pub fn closest_of<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// The message for a name that is not in the catalogue.
+pub fn unknown_event_message(name: &str) -> String {
+    match closest(name) {
+        Some(near) => format!("unknown event '{name}': did you mean {near}?"),
+        None => format!("unknown event '{name}': run `titancard-wh events` for the list"),
+    }
+}
+
+/// clap value parser: an event name, with a suggestion when it is mistyped.
+pub fn parse_event(name: &str) -> Result<&'static EventSpec, String> {
+    find(name).ok_or_else(|| unknown_event_message(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sample_is_json_naming_its_own_event() {
+        for spec in &CATALOGUE {
+            let value: serde_json::Value = serde_json::from_str(spec.sample).expect(spec.name);
+            assert_eq!(value["event"], spec.name);
+            assert!(value["timestamp"].is_u64(), "{}", spec.name);
+            assert!(value["data"].is_object(), "{}", spec.name);
+        }
+    }
+
+    #[test]
+    fn typos_get_the_closest_name() {
+        assert_eq!(closest("card.view"), Some("card.viewed"));
+        assert_eq!(closest("conection.created"), Some("connection.created"));
+        assert_eq!(closest("zzz"), None);
+        assert!(
+            parse_event("card.viewd")
+                .unwrap_err()
+                .contains("did you mean card.viewed?")
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! `titancard-wh`: the developer toolkit for TitanCard webhooks, as a library that the binary and
+//! the integration tests share.
+//!
+//! Exit codes (see `cli::EXIT_CODES`): 0 all good, 1 a check failed, 2 usage or unreadable input.
+
+pub mod capture;
+pub mod cli;
+pub mod commands;
+pub mod delivery;
+pub mod diagnose;
+pub mod events;
+pub mod fields;
+pub mod output;
+pub mod payload;
+pub mod probe;
+pub mod receiver;
+pub mod record;
+pub mod schema;
+pub mod secret;
+pub mod signature;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+
+/// What a command concluded, when it could run at all. "Could not run" is an `Err` (exit 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every check passed (exit 0).
+    Success,
+    /// The command ran and a check failed: a bad signature, an invalid payload, a non-2xx answer
+    /// (exit 1).
+    CheckFailed,
+}
+
+impl Outcome {
+    /// `Success` when `ok`, else `CheckFailed`.
+    pub fn from_ok(ok: bool) -> Self {
+        if ok {
+            Outcome::Success
+        } else {
+            Outcome::CheckFailed
+        }
+    }
+
+    /// The process exit code for this outcome.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::CheckFailed => ExitCode::from(1),
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Events(args) => commands::events::run(args),
+        Command::Schema(args) => commands::schema::run(args),
+        Command::Sign(args) => commands::sign::run(args),
+        Command::Send(args) => commands::send::run(args),
+        Command::Verify(args) => commands::verify::run(args),
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Listen(args) => commands::listen::run(args),
+        Command::Probe(args) => commands::probe::run(args),
+        Command::Replay(args) => commands::replay::run(args),
+        Command::Demo(args) => commands::demo::run(args),
+        Command::Completions(args) => commands::completions::run(args),
+    }
+}
+
+/// A multi-threaded tokio runtime for the commands that do network work. Built on demand so that
+/// offline commands (`sign`, `validate`, `verify`) start without it.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| anyhow::anyhow!("cannot start the async runtime: {err}"))
+}

@@ -1,0 +1,79 @@
+//! Output policy shared by every command: the colour decision (made once), the `titancard-wh:`
+//! prefix for diagnostics on stderr, and broken-pipe handling.
+//!
+//! Data goes to stdout with `writeln!(out, …)?` (never `println!`, which panics on a closed
+//! pipe); `main` turns a broken pipe into a quiet success.
+
+use std::io::{self, IsTerminal};
+
+use colored::Colorize;
+
+use crate::cli::ColorWhen;
+
+/// The program name used as the prefix of diagnostics.
+pub const PROGRAM: &str = "titancard-wh";
+
+/// Decides colour once for the whole process and pins `colored` to that decision.
+///
+/// `auto` colours only a terminal, and not when `NO_COLOR` is set and non-empty or `TERM=dumb`;
+/// `CLICOLOR_FORCE` (non-empty, not "0") forces it on in `auto`.
+pub fn init_color(when: ColorWhen) {
+    colored::control::set_override(should_color(when));
+}
+
+fn should_color(when: ColorWhen) -> bool {
+    let env_set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            if env_set("NO_COLOR") {
+                false
+            } else if env_set("CLICOLOR_FORCE")
+                && std::env::var_os("CLICOLOR_FORCE") != Some("0".into())
+            {
+                true
+            } else {
+                io::stdout().is_terminal() && std::env::var_os("TERM") != Some("dumb".into())
+            }
+        }
+    }
+}
+
+/// Whether stderr is a terminal: progress bars are drawn only then.
+pub fn stderr_is_terminal() -> bool {
+    io::stderr().is_terminal()
+}
+
+/// Prints `titancard-wh: error: MESSAGE` on stderr.
+pub fn error(message: &str) {
+    eprintln!("{PROGRAM}: {} {message}", "error:".red().bold());
+}
+
+/// Prints `titancard-wh: warning: MESSAGE` on stderr.
+pub fn warning(message: &str) {
+    eprintln!("{PROGRAM}: {} {message}", "warning:".yellow().bold());
+}
+
+/// Whether an error is, at its root, a closed stdout pipe (`… | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io_err| io_err.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Cuts `text` to at most `max_chars` characters, saying how much was left out.
+pub fn truncate_for_display(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} more bytes)", &text[..cut], text.len() - cut),
+    }
+}
+
+/// A JSON value as one line on stdout (JSON output is never coloured).
+pub fn write_json_line(out: &mut impl io::Write, value: &serde_json::Value) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,97 @@
+//! The JSON Lines record of one received request: what `listen --save` writes and what `verify`
+//! and `replay` read. One object per line:
+//!
+//! ```json
+//! {"received_at":"2026-01-16T16:00:00.123Z","method":"POST","path":"/webhook",
+//!  "headers":[["content-type","application/json"],["x-webhook-signature","sha256=…"]],
+//!  "body":"{\"event\":…}","body_encoding":"utf8","status":200,"verdict":"accepted"}
+//! ```
+//!
+//! `body` holds the bytes exactly as received: as a string when they are UTF-8
+//! (`body_encoding: "utf8"`), else base64 (`"base64"`). Headers keep their order and repeats.
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+/// One saved request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    /// RFC 3339 UTC time the request was received.
+    pub received_at: String,
+    pub method: String,
+    /// The request target, path and query.
+    pub path: String,
+    /// Header names (lower-case) and values, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (utf8) or base64.
+    pub body: String,
+    pub body_encoding: BodyEncoding,
+    /// The status the receiver answered, when it answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The receiver's verdict: accepted, duplicate, or the rejection reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyEncoding {
+    Utf8,
+    Base64,
+}
+
+impl RequestRecord {
+    /// Stores `body` as text when it is UTF-8, else as base64.
+    pub fn encode_body(body: &[u8]) -> (String, BodyEncoding) {
+        match std::str::from_utf8(body) {
+            Ok(text) => (text.to_string(), BodyEncoding::Utf8),
+            Err(_) => (
+                base64::engine::general_purpose::STANDARD.encode(body),
+                BodyEncoding::Base64,
+            ),
+        }
+    }
+
+    /// The body bytes exactly as received.
+    pub fn body_bytes(&self) -> Result<Vec<u8>, base64::DecodeError> {
+        match self.body_encoding {
+            BodyEncoding::Utf8 => Ok(self.body.clone().into_bytes()),
+            BodyEncoding::Base64 => base64::engine::general_purpose::STANDARD.decode(&self.body),
+        }
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_round_trip_as_text_or_base64() {
+        for body in [&b"{\"a\":1}\n"[..], &[0xff, 0x00, 0x80][..]] {
+            let (text, body_encoding) = RequestRecord::encode_body(body);
+            let record = RequestRecord {
+                received_at: "2026-01-16T16:00:00Z".into(),
+                method: "POST".into(),
+                path: "/webhook".into(),
+                headers: vec![("X-Webhook-Event".into(), "card.created".into())],
+                body: text,
+                body_encoding,
+                status: Some(200),
+                verdict: Some("accepted".into()),
+            };
+            let line = serde_json::to_string(&record).unwrap();
+            let back: RequestRecord = serde_json::from_str(&line).unwrap();
+            assert_eq!(back.body_bytes().unwrap(), body);
+            assert_eq!(back.header("x-webhook-event"), Some("card.created"));
+        }
+    }
+}

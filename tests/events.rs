@@ -1,0 +1,122 @@
+//! `events`, `sign` and the conventions every command shares, through the real binary.
+
+mod common;
+
+use common::{cmd, expected_signature};
+use predicates::prelude::*;
+
+#[test]
+fn events_lists_all_fourteen_in_groups() {
+    let output = cmd()
+        .arg("events")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    for name in [
+        "card.created",
+        "connection.status_changed",
+        "enrichment.completed",
+    ] {
+        assert!(text.contains(name), "{text}");
+    }
+    assert!(!text.contains('\u{1b}'), "no colour off a terminal");
+}
+
+#[test]
+fn events_show_prints_the_reference_sample_and_field_types() {
+    cmd()
+        .args(["events", "show", "connection.created"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(include_str!(
+            "../fixtures/events/connection.created.json"
+        )))
+        .stdout(
+            predicate::str::is_match(r"meeting_date\s+number\s+Unix timestamp of meeting").unwrap(),
+        );
+}
+
+#[test]
+fn a_mistyped_event_exits_2_with_the_closest_name() {
+    cmd()
+        .args(["events", "show", "card.view"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean card.viewed?"));
+}
+
+#[test]
+fn sign_matches_an_independent_hmac_of_the_exact_bytes() {
+    let body = include_bytes!("../fixtures/events/card.created.json");
+    cmd()
+        .args([
+            "sign",
+            "fixtures/events/card.created.json",
+            "--secret",
+            "whsec_test",
+        ])
+        .assert()
+        .success()
+        .stdout(format!("{}\n", expected_signature("whsec_test", body)));
+}
+
+#[test]
+fn sign_reads_stdin_and_the_environment_secret() {
+    cmd()
+        .arg("sign")
+        .env("TITANCARD_WEBHOOK_SECRET", "Jefe")
+        .write_stdin("what do ya want for nothing?")
+        .assert()
+        .success()
+        .stdout("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843\n");
+}
+
+#[test]
+fn no_secret_names_flag_file_and_environment() {
+    cmd()
+        .args(["sign", "fixtures/events/card.created.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--secret"))
+        .stderr(predicate::str::contains("--secret-file"))
+        .stderr(predicate::str::contains("TITANCARD_WEBHOOK_SECRET"));
+}
+
+#[test]
+fn color_always_colours_and_no_color_wins_in_auto() {
+    cmd()
+        .args(["--color", "always", "events"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\u{1b}["));
+    cmd()
+        .args(["events"])
+        .env("NO_COLOR", "1")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    cmd()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"))
+        .stdout(predicate::str::contains("Exit codes:"));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        cmd()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::is_empty().not());
+    }
+}
