@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod diagnose;
 pub mod events;
 pub mod fields;
+pub mod junit;
 pub mod output;
 pub mod payload;
 pub mod probe;
