@@ -136,6 +136,7 @@ fn a_500_on_a_missing_signature_is_reported_as_a_crash() {
         "{text}"
     );
     assert!(!text.contains('\u{1b}'), "no colour off a terminal");
+    assert!(!text.contains("hint:"), "the secret is right: {text}");
 }
 
 #[test]
@@ -416,4 +417,28 @@ fn the_reference_express_receiver_crashes_on_four_cases() {
     }
     assert_eq!(case(&document, "wrong-secret")["status"], 401);
     assert_eq!(case(&document, "tampered-body")["status"], 401);
+}
+
+#[test]
+fn a_401_to_every_signed_request_hints_at_the_secret() {
+    let server = TestServer::start(|_, request| conforming(request));
+    let output = cmd()
+        .args([
+            "probe",
+            "--url",
+            &server.url("/webhook"),
+            "--secret",
+            "not-the-endpoints",
+        ])
+        .args(["--event", "card.shared"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    assert!(
+        text.contains("hint: every correctly signed request got 401"),
+        "{text}"
+    );
 }

@@ -15,6 +15,9 @@ use crate::secret::Secrets;
 /// Runs `probe`.
 pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     check_url(&args.url)?;
+    if args.timeout.is_zero() {
+        anyhow::bail!("--timeout must be longer than 0 (the reference's deadline is 30s)");
+    }
     let secrets = Secrets::resolve(&args.secret)?;
     let events = selected_events(&args.event);
     let cases = cases::build(&args.url, secrets.primary(), &events, now_ms())?;

@@ -125,6 +125,17 @@ impl ProbeReport {
         self.unreachable.is_none() && self.results.iter().all(|result| result.passed)
     }
 
+    /// Whether every correctly signed request was answered 401: most likely the endpoint holds
+    /// another secret than the one given, rather than breaking a rule.
+    pub fn looks_like_another_secret(&self) -> bool {
+        let mut signed = self
+            .results
+            .iter()
+            .filter(|result| matches!(result.expect, Expect::Success | Expect::SuccessTwice))
+            .peekable();
+        signed.peek().is_some() && signed.all(|result| result.status == Some(401))
+    }
+
     /// The ids of the cases the endpoint answered with a 5xx.
     pub fn crashed_on(&self) -> Vec<&str> {
         self.results

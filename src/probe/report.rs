@@ -97,7 +97,15 @@ impl Table {
             )?;
         }
         writeln!(out)?;
-        writeln!(out, "{}", summary(report))
+        writeln!(out, "{}", summary(report))?;
+        if report.looks_like_another_secret() {
+            writeln!(
+                out,
+                "  hint: every correctly signed request got 401; does the endpoint use the same \
+                 secret as --secret?"
+            )?;
+        }
+        Ok(())
     }
 }
 
