@@ -442,3 +442,56 @@ fn a_401_to_every_signed_request_hints_at_the_secret() {
         "{text}"
     );
 }
+
+#[test]
+fn an_endpoint_that_dies_is_pointed_at_the_last_case_it_answered() {
+    // A server that answers one request, then goes away (as a receiver process killed by an
+    // uncaught exception would).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/webhook", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        let mut chunk = [0u8; 4096];
+        // Read the whole request (headers, then Content-Length bytes), so that closing the
+        // socket does not reset the connection under the answer.
+        let complete = |request: &[u8]| {
+            let text = String::from_utf8_lossy(request).to_ascii_lowercase();
+            let Some(end) = text.find("\r\n\r\n") else {
+                return false;
+            };
+            let length: usize = text
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .map_or(0, |value| value.trim().parse().unwrap());
+            request.len() >= end + 4 + length
+        };
+        while !complete(&request) {
+            let read = stream.read(&mut chunk).unwrap();
+            assert!(read > 0, "the request ended early");
+            request.extend_from_slice(&chunk[..read]);
+        }
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .unwrap();
+    });
+    let (code, document) = probe_json(&url, &["--event", "card.deleted"]);
+    server.join().unwrap();
+    assert_eq!(code, 1);
+    assert_eq!(case(&document, "valid-card.deleted")["passed"], true);
+    let next = case(&document, "wrong-secret");
+    assert_eq!(next["status"], Value::Null);
+    assert!(
+        next["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("connection refused at http://127.0.0.1:")
+            && next["detail"]
+                .as_str()
+                .unwrap()
+                .contains("(the endpoint stopped accepting connections after valid-card.deleted)"),
+        "{next}"
+    );
+    assert_eq!(failing_ids(&document).len(), 7);
+}

@@ -51,7 +51,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
                 |_| {},
             ));
             if args.format == ProbeFormat::Json {
-                write_json_line(&mut out, &report::to_json(&report))?;
+                write_json_line(&mut out, &report::to_json(&report)?)?;
             } else {
                 out.write_all(report::to_junit(&report).as_bytes())?;
             }

@@ -153,7 +153,7 @@ struct JsonCase<'a> {
 
 /// The `--format json` document:
 /// `{"url","passed","cases":[{"id","passed","expected","status","millis","detail"}]}`.
-pub fn to_json(report: &ProbeReport) -> serde_json::Value {
+pub fn to_json(report: &ProbeReport) -> serde_json::Result<serde_json::Value> {
     let document = JsonReport {
         url: &report.url,
         passed: report.passed(),
@@ -170,7 +170,7 @@ pub fn to_json(report: &ProbeReport) -> serde_json::Value {
             })
             .collect(),
     };
-    serde_json::to_value(document).unwrap_or(serde_json::Value::Null)
+    serde_json::to_value(document)
 }
 
 /// The `--format junit` document: one test case per probe case, the detail as the failure.
