@@ -10,19 +10,34 @@ use crate::events::EventSpec;
 use crate::secret::Secret;
 use crate::signature::{SCHEME_PREFIX, sign};
 
+/// The id of the `wrong-secret` case.
+pub const WRONG_SECRET: &str = "wrong-secret";
+/// The id of the `missing-signature` case.
+pub const MISSING_SIGNATURE: &str = "missing-signature";
+/// The id of the `truncated-signature` case.
+pub const TRUNCATED_SIGNATURE: &str = "truncated-signature";
+/// The id of the `malformed-signature` case.
+pub const MALFORMED_SIGNATURE: &str = "malformed-signature";
+/// The id of the `tampered-body` case.
+pub const TAMPERED_BODY: &str = "tampered-body";
+/// The id of the `malformed-json` case.
+pub const MALFORMED_JSON: &str = "malformed-json";
+/// The id of the `duplicate-delivery` case.
+pub const DUPLICATE_DELIVERY: &str = "duplicate-delivery";
+
 /// The case ids other than `valid-<event>`, in the order they run.
 pub const NEGATIVE_CASES: [&str; 7] = [
-    "wrong-secret",
-    "missing-signature",
-    "truncated-signature",
-    "malformed-signature",
-    "tampered-body",
-    "malformed-json",
-    "duplicate-delivery",
+    WRONG_SECRET,
+    MISSING_SIGNATURE,
+    TRUNCATED_SIGNATURE,
+    MALFORMED_SIGNATURE,
+    TAMPERED_BODY,
+    MALFORMED_JSON,
+    DUPLICATE_DELIVERY,
 ];
 
 /// The value sent by `malformed-signature`: nothing like `sha256=<hex>`.
-pub const MALFORMED_SIGNATURE: &str = "not-a-signature";
+pub const MALFORMED_SIGNATURE_VALUE: &str = "not-a-signature";
 
 /// How many hex digits `truncated-signature` keeps of the real signature.
 pub const TRUNCATED_HEX_DIGITS: usize = 8;
@@ -94,7 +109,7 @@ pub fn build(
     let body = fresh(first)?;
     let wrong = sign(&other_secret, &body);
     cases.push(Case {
-        id: NEGATIVE_CASES[0].to_string(),
+        id: WRONG_SECRET.to_string(),
         expect: Expect::SignatureRejected,
         should: "reject a well-formed signature made with another secret with 401".to_string(),
         requests: vec![request(event, body, Some(wrong))],
@@ -102,7 +117,7 @@ pub fn build(
 
     let body = fresh(first)?;
     cases.push(Case {
-        id: NEGATIVE_CASES[1].to_string(),
+        id: MISSING_SIGNATURE.to_string(),
         expect: Expect::SignatureRejected,
         should: "answer 401 to a delivery without an X-Webhook-Signature header".to_string(),
         requests: vec![request(event, body, None)],
@@ -114,7 +129,7 @@ pub fn build(
     let real = sign(secret, &body);
     let truncated = real[..SCHEME_PREFIX.len() + TRUNCATED_HEX_DIGITS].to_string();
     cases.push(Case {
-        id: NEGATIVE_CASES[2].to_string(),
+        id: TRUNCATED_SIGNATURE.to_string(),
         expect: Expect::SignatureRejected,
         should: format!(
             "answer 401 to a signature of {TRUNCATED_HEX_DIGITS} hex digits instead of 64 (a \
@@ -125,12 +140,16 @@ pub fn build(
 
     let body = fresh(first)?;
     cases.push(Case {
-        id: NEGATIVE_CASES[3].to_string(),
+        id: MALFORMED_SIGNATURE.to_string(),
         expect: Expect::SignatureRejected,
         should: format!(
-            "answer 401 to a signature header '{MALFORMED_SIGNATURE}' (not sha256=<hex>)"
+            "answer 401 to a signature header '{MALFORMED_SIGNATURE_VALUE}' (not sha256=<hex>)"
         ),
-        requests: vec![request(event, body, Some(MALFORMED_SIGNATURE.to_string()))],
+        requests: vec![request(
+            event,
+            body,
+            Some(MALFORMED_SIGNATURE_VALUE.to_string()),
+        )],
     });
 
     // The signature of one body sent with another: the same event with a changed timestamp, as
@@ -139,7 +158,7 @@ pub fn build(
     let stolen = sign(secret, &original);
     let body = fresh(first)?;
     cases.push(Case {
-        id: NEGATIVE_CASES[4].to_string(),
+        id: TAMPERED_BODY.to_string(),
         expect: Expect::SignatureRejected,
         should: "answer 401 when the signature belongs to a different body".to_string(),
         requests: vec![request(event, body, Some(stolen))],
@@ -149,7 +168,7 @@ pub fn build(
     let whole = fresh(first)?;
     let body = whole.slice(..whole.len() / 2);
     cases.push(Case {
-        id: NEGATIVE_CASES[5].to_string(),
+        id: MALFORMED_JSON.to_string(),
         expect: Expect::PayloadRejected,
         should: "answer 400 to a correctly signed body that is not JSON".to_string(),
         requests: vec![signed(event, body)],
@@ -158,7 +177,7 @@ pub fn build(
     let body = fresh(first)?;
     let delivery = signed(event, body);
     cases.push(Case {
-        id: NEGATIVE_CASES[6].to_string(),
+        id: DUPLICATE_DELIVERY.to_string(),
         expect: Expect::SuccessTwice,
         should: "answer 2xx to both deliveries of the same signed event".to_string(),
         requests: vec![delivery.clone(), delivery],
