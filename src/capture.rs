@@ -80,6 +80,8 @@ pub enum CaptureError {
     ChunkEnd(usize),
     #[error("the chunked body never ends (no final 0-size chunk)")]
     NoLastChunk,
+    #[error("no complete record to read")]
+    NoRecords,
     #[error("line {line}: not a listen --save record: {reason}")]
     Record { line: usize, reason: String },
 }
@@ -366,6 +368,38 @@ pub fn timestamp_problem(
         message.push_str("; it looks like seconds, but the contract's timestamps are milliseconds");
     }
     Some(message)
+}
+
+/// Reads a raw HTTP capture or a `listen --save` file (`kind` says which; a bare body is not a
+/// request) into its requests, with warnings prefixed by their place (`name:line: …`).
+pub fn parse_requests<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    kind: InputKind,
+) -> Result<(Vec<Captured<'a>>, Vec<String>), CaptureError> {
+    match kind {
+        InputKind::Jsonl => {
+            let records = parse_jsonl(name, bytes)?;
+            let mut warnings = Vec::new();
+            if let Some(line) = records.torn_line {
+                warnings.push(format!(
+                    "{name}:{line}: the last line is incomplete (an interrupted write); skipped"
+                ));
+            }
+            if records.requests.is_empty() {
+                return Err(CaptureError::NoRecords);
+            }
+            Ok((records.requests, warnings))
+        }
+        _ => {
+            let (captured, warnings) = parse_http(name, bytes)?;
+            let warnings = warnings
+                .into_iter()
+                .map(|w| format!("{name}: {w}"))
+                .collect();
+            Ok((vec![captured], warnings))
+        }
+    }
 }
 
 /// The records of a `listen --save` file. A last line without its line break that does not parse

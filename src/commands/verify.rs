@@ -77,58 +77,42 @@ fn read_requests<'a>(
             capture::detect(bytes)
         }
     };
-    match kind {
-        InputKind::Http => {
-            let (mut captured, warnings) =
-                capture::parse_http(name, bytes).map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
-            for warning in warnings {
-                output::warning(&format!("{name}: {warning}"));
-            }
-            if let Some(signature) = &args.signature {
-                captured
-                    .headers
-                    .retain(|(key, _)| !key.eq_ignore_ascii_case(HEADER_SIGNATURE));
-                captured
-                    .headers
-                    .push((HEADER_SIGNATURE.to_string(), signature.clone()));
-            }
-            Ok(vec![(captured, true)])
-        }
-        InputKind::Jsonl => {
-            if args.signature.is_some() {
-                bail!(
-                    "--signature applies to a single body, not to {name}'s listen --save records"
-                );
-            }
-            let records = capture::parse_jsonl(name, bytes)
-                .map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
-            if let Some(line) = records.torn_line {
-                output::warning(&format!(
-                    "{name}:{line}: the last line is incomplete (an interrupted write); skipped"
-                ));
-            }
-            if records.requests.is_empty() {
-                bail!("{name}: no complete record to verify");
-            }
-            Ok(records.requests.into_iter().map(|r| (r, true)).collect())
-        }
-        InputKind::Body => {
-            let Some(signature) = &args.signature else {
-                bail!(
-                    "{name}: not a raw HTTP request or listen --save records; for a bare body \
-                     pass --signature 'sha256=…'"
-                );
-            };
-            let captured = Captured {
-                source: name.to_string(),
-                method: "POST".into(),
-                path: String::new(),
-                headers: vec![(HEADER_SIGNATURE.to_string(), signature.clone())],
-                body: bytes.into(),
-            };
-            Ok(vec![(captured, false)])
+    if kind == InputKind::Jsonl && args.signature.is_some() {
+        bail!("--signature applies to a single body, not to {name}'s listen --save records");
+    }
+    if kind == InputKind::Body {
+        let Some(signature) = &args.signature else {
+            bail!(
+                "{name}: not a raw HTTP request or listen --save records; for a bare body pass \
+                 --signature 'sha256=…'"
+            );
+        };
+        let captured = Captured {
+            source: name.to_string(),
+            method: "POST".into(),
+            path: String::new(),
+            headers: vec![(HEADER_SIGNATURE.to_string(), signature.clone())],
+            body: bytes.into(),
+        };
+        return Ok(vec![(captured, false)]);
+    }
+    let (mut requests, warnings) = capture::parse_requests(name, bytes, kind)
+        .map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
+    for warning in warnings {
+        output::warning(&warning);
+    }
+    if let Some(signature) = &args.signature {
+        // A signature given on the command line replaces the one in a raw capture.
+        for captured in &mut requests {
+            captured
+                .headers
+                .retain(|(key, _)| !key.eq_ignore_ascii_case(HEADER_SIGNATURE));
+            captured
+                .headers
+                .push((HEADER_SIGNATURE.to_string(), signature.clone()));
         }
     }
+    Ok(requests.into_iter().map(|r| (r, true)).collect())
 }
 
 /// The envelope fields the checks look at; `data` is skipped without being kept.
