@@ -358,7 +358,12 @@ pub fn timestamp_problem(
     if distance <= tolerance.as_millis() {
         return None;
     }
-    let shown = Duration::from_secs(u64::try_from(distance / 1000).unwrap_or(u64::MAX));
+    let mut secs = u64::try_from(distance / 1000).unwrap_or(u64::MAX);
+    if secs >= 3600 {
+        // Seconds are noise at this distance.
+        secs -= secs % 60;
+    }
+    let shown = Duration::from_secs(secs);
     let mut message = format!(
         "the timestamp is {} {direction}, more than --tolerance {} (a replayed or very late delivery)",
         humantime::format_duration(shown),
