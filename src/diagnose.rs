@@ -40,6 +40,10 @@ pub enum Cause {
     BodyCrlfToLf,
     /// The JSON was re-encoded; it was signed in this style.
     BodyReserialized(JsonStyle),
+    /// Secret `index` (1-based) matches once trimmed of surrounding whitespace.
+    SecretWhitespace {
+        index: usize,
+    },
 }
 
 impl Cause {
@@ -56,6 +60,7 @@ impl Cause {
             Cause::BodyLfToCrlf => "body_lf_to_crlf",
             Cause::BodyCrlfToLf => "body_crlf_to_lf",
             Cause::BodyReserialized(_) => "body_json_reserialized",
+            Cause::SecretWhitespace { .. } => "secret_whitespace",
         }
     }
 
@@ -106,6 +111,11 @@ impl Cause {
                  parsed object)",
                 style.describe()
             ),
+            Cause::SecretWhitespace { index } => format!(
+                "secret #{index} has whitespace or a line break around it (often the newline of a \
+                 file or an environment variable): it matches once trimmed; remove it where the \
+                 secret is configured"
+            ),
         }
     }
 }
@@ -153,28 +163,50 @@ pub fn diagnose(secrets: &[Secret], body: &[u8], header: Option<&str>) -> Option
     let headers = header_candidates(header);
     let mut notes = Vec::new();
     let bodies = body_candidates(body, &mut notes);
-    // Header repairs alone first, then body repairs alone, then both together.
-    let mut order: Vec<(usize, usize)> = (1..headers.len()).map(|h| (h, 0)).collect();
-    order.extend((1..bodies.len()).map(|b| (0, b)));
-    order.extend((1..headers.len()).flat_map(|h| (1..bodies.len()).map(move |b| (h, b))));
-    for (h, b) in order {
-        let (Some(expected), fixes) = &headers[h] else {
-            continue;
-        };
-        let (candidate, body_cause) = &bodies[b];
-        for (secret_index, secret) in secrets.iter().enumerate() {
-            let mut mac = keyed_mac(secret);
-            candidate.feed(&mut mac);
-            if mac.verify_slice(expected).is_ok() {
-                let mut causes = fixes.clone();
-                causes.extend(body_cause.clone());
-                return Some(Diagnosis {
-                    explanation: Some(Explanation {
-                        causes,
-                        secret_index,
-                    }),
-                    notes,
-                });
+    // The secrets as given, then trimmed of surrounding whitespace where that changes them.
+    let given: Vec<(usize, Secret)> = secrets.iter().cloned().enumerate().collect();
+    let trimmed: Vec<(usize, Secret)> = secrets
+        .iter()
+        .enumerate()
+        .filter_map(|(index, secret)| {
+            let value = secret.expose().trim();
+            (value != secret.expose() && !value.is_empty()).then(|| (index, Secret::new(value)))
+        })
+        .collect();
+    for (keys, trimmed_keys) in [(&given, false), (&trimmed, true)] {
+        // Header repairs alone first, then body repairs alone, then both together; the header
+        // and body as given were already tried with the secrets as given.
+        let mut order: Vec<(usize, usize)> = Vec::new();
+        if trimmed_keys {
+            order.push((0, 0));
+        }
+        order.extend((1..headers.len()).map(|h| (h, 0)));
+        order.extend((1..bodies.len()).map(|b| (0, b)));
+        order.extend((1..headers.len()).flat_map(|h| (1..bodies.len()).map(move |b| (h, b))));
+        for (h, b) in order {
+            let (Some(expected), fixes) = &headers[h] else {
+                continue;
+            };
+            let (candidate, body_cause) = &bodies[b];
+            for (secret_index, secret) in keys.iter() {
+                let mut mac = keyed_mac(secret);
+                candidate.feed(&mut mac);
+                if mac.verify_slice(expected).is_ok() {
+                    let mut causes = fixes.clone();
+                    causes.extend(body_cause.clone());
+                    if trimmed_keys {
+                        causes.push(Cause::SecretWhitespace {
+                            index: secret_index + 1,
+                        });
+                    }
+                    return Some(Diagnosis {
+                        explanation: Some(Explanation {
+                            causes,
+                            secret_index: *secret_index,
+                        }),
+                        notes,
+                    });
+                }
             }
         }
     }

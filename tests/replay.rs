@@ -33,9 +33,12 @@ fn listen_records_are_replayed_byte_for_byte_with_their_headers() {
     headers.push(("X-Request-Id".into(), "abc-123".into()));
     headers.push(("Host".into(), "old.example:8787".into()));
     headers.push(("Content-Length".into(), "999".into()));
+    // Bytes that are not UTF-8 are saved as base64 and must go out as the same bytes.
+    let binary = vec![0xffu8, 0x00, 0x7b, 0x80];
     let records = [
         record(delivery("card.created", &first), &first),
         record(headers, &second),
+        record(delivery("card.created", &binary), &binary),
     ];
     let dir = tempfile::tempdir().unwrap();
     let file = write(&dir, "events.jsonl", jsonl(&records));
@@ -51,11 +54,12 @@ fn listen_records_are_replayed_byte_for_byte_with_their_headers() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("200") && stdout.contains("2 replayed"),
+        stdout.contains("200") && stdout.contains("3 replayed"),
         "{stdout}"
     );
     let seen = server.requests();
-    assert_eq!(seen.len(), 2);
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen[2].body, binary);
     assert_eq!(seen[0].body, first);
     assert_eq!(seen[1].body, second);
     assert_eq!(seen[1].path, "/hook");

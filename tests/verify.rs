@@ -573,3 +573,47 @@ fn the_sample_captures_verify() {
     assert_eq!(code, 1);
     assert!(stdout.contains("gained a trailing newline"), "{stdout}");
 }
+
+#[test]
+fn diagnosis_secret_with_a_trailing_newline() {
+    let body = payload("card.created", 0);
+    let dir = Dir::new();
+    let file = dir.file("b.json", &body);
+    let sig = expected_signature(SECRET, &body);
+    let padded = format!("{SECRET}\n");
+    let (code, report) = verify_json(
+        &[
+            "--signature",
+            &sig,
+            "--secret",
+            "other",
+            "--secret",
+            &padded,
+        ],
+        &file,
+    );
+    assert_eq!(code, 1);
+    assert_eq!(causes(&report), ["secret_whitespace"]);
+    assert_eq!(report["diagnosis"]["secret"], 2);
+    assert!(
+        report["diagnosis"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("secret #2")
+    );
+}
+
+#[test]
+fn a_bare_body_needs_a_signature() {
+    let dir = Dir::new();
+    let file = dir.file("b.json", payload("card.created", 0));
+    let (code, _, stderr) = verify(&["--input-format", "body", "--secret", SECRET], &file);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pass --signature"), "{stderr}");
+    let (code, _, stderr) = verify(&secret_args(), &file);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("b.json: not a raw HTTP request or listen --save records"),
+        "{stderr}"
+    );
+}

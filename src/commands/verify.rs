@@ -82,6 +82,9 @@ fn read_requests<'a>(
     }
     if kind == InputKind::Body {
         let Some(signature) = &args.signature else {
+            if args.input_format == InputFormat::Body {
+                bail!("a bare body needs its signature: pass --signature 'sha256=…'");
+            }
             bail!(
                 "{name}: not a raw HTTP request or listen --save records; for a bare body pass \
                  --signature 'sha256=…'"
