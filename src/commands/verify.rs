@@ -2,7 +2,7 @@
 //! records, or a bare body with `--signature`), explains a mismatch, and checks the other headers
 //! of a captured request. Glue and rendering; the logic is in `capture`, `signature`, `diagnose`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::bail;
@@ -38,6 +38,9 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let secrets = Secrets::resolve(&args.secret)?;
     let path = args.input.as_deref().filter(|p| p.as_os_str() != "-");
     let name = path.map_or("stdin".to_string(), |p| p.display().to_string());
+    if args.input.is_none() && std::io::stdin().is_terminal() {
+        bail!("nothing to verify: pass a FILE, or pipe a captured request into - (stdin)");
+    }
     let bytes = read_input(path)?;
     let requests = read_requests(&name, &bytes, &args)?;
     // The clock is read here, once, so that the checks below stay pure.
