@@ -615,3 +615,17 @@ fn a_bare_body_needs_a_signature() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_follow_tcp_stream_capture_with_the_answer_appended_verifies_with_a_warning() {
+    let body = payload("card.created", 0);
+    let mut raw = capture_reqwest(&as_refs(&delivery("card.created", &body)), &body);
+    raw.extend_from_slice(b"HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n{\"received\":true}");
+    let dir = Dir::new();
+    let (code, stdout, stderr) = verify(&secret_args(), &dir.file("stream.txt", raw));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stderr.contains("stream.txt: 56 bytes after the body were ignored"),
+        "{stderr}"
+    );
+}
