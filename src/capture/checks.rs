@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Captured;
 use crate::signature::{CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT};
 
-/// The reference's headers that a captured request must carry besides its signature (see "Webhook
+/// The reference's headers that a captured request must carry besides its signature (see "HTTP
 /// Headers"): `X-Webhook-Event` equal to the body's `event`, and `Content-Type: application/json`.
 /// `body_event` is `None` when the body is not a JSON envelope, `Some(None)` when it has no event.
 pub fn header_problems(captured: &Captured<'_>, body_event: Option<Option<&str>>) -> Vec<String> {
@@ -42,6 +42,7 @@ pub fn header_problems(captured: &Captured<'_>, body_event: Option<Option<&str>>
 
 /// Replay protection: a problem when the envelope `timestamp` (ms) is further than `tolerance`
 /// from `now_ms` in either direction, or missing. The reference signs no timestamp and retries
+/// ("Retry Behavior": after 1, 5 and 15 minutes)
 /// arrive up to ~21 minutes late, so callers apply this only when asked.
 pub fn timestamp_problem(
     timestamp: Option<u64>,
