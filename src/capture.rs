@@ -1,1 +1,260 @@
-//! (reserved)
+//! Reading captured requests: a raw HTTP/1.1 request (as saved by nc, socat, Wireshark's "follow
+//! TCP stream" or mitmproxy's raw export), the JSON Lines records `listen --save` writes, or a bare
+//! body. Pure: bytes in, requests out. Bodies are borrowed from the input where they can be, and
+//! never re-serialized.
+
+use std::borrow::Cow;
+
+use crate::record::RequestRecord;
+
+mod checks;
+mod http;
+
+pub use checks::{header_problems, timestamp_problem};
+pub use http::parse_http;
+
+/// Most headers a capture may carry; more is reported rather than truncated.
+pub(crate) const MAX_HEADERS: usize = 128;
+
+/// What kind of input a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Http,
+    Jsonl,
+    Body,
+}
+
+/// One request read from a capture.
+#[derive(Debug, Clone)]
+pub struct Captured<'a> {
+    /// Where it came from: `FILE` or, for JSON Lines, `FILE:LINE`.
+    pub source: String,
+    pub method: String,
+    /// The request target (path and query).
+    pub path: String,
+    /// Names and values in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes exactly as received.
+    pub body: Cow<'a, [u8]>,
+}
+
+impl Captured<'_> {
+    /// Every value of a header, by case-insensitive name, in order.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
+    /// A header's value; a header sent several times comes back comma-joined, as HTTP folds it.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let values = self.header_values(name);
+        (!values.is_empty()).then(|| values.join(", "))
+    }
+}
+
+/// Why a capture cannot be read, with the place when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaptureError {
+    #[error("the input is empty")]
+    Empty,
+    #[error("line 1: malformed request line (expected METHOD PATH HTTP/1.1)")]
+    RequestLine,
+    #[error("line {0}: malformed header")]
+    Header(usize),
+    #[error("more than {MAX_HEADERS} headers")]
+    TooManyHeaders,
+    #[error("the headers never end: no blank line before the body")]
+    HeadersNeverEnd,
+    #[error("line {line}: Content-Length '{value}' is not a number")]
+    ContentLength { line: usize, value: String },
+    #[error("Content-Length {declared} but only {got} body bytes")]
+    ShortBody { declared: u64, got: usize },
+    #[error("line {0}: bad chunk size")]
+    ChunkSize(usize),
+    #[error("line {line}: chunk of {declared} bytes but only {got} bytes follow")]
+    ShortChunk {
+        line: usize,
+        declared: u64,
+        got: usize,
+    },
+    #[error("line {0}: a chunk is not followed by a line break")]
+    ChunkEnd(usize),
+    #[error("the chunked body never ends (no final 0-size chunk)")]
+    NoLastChunk,
+    #[error("no complete record to read")]
+    NoRecords,
+    #[error("line {line}: not a listen --save record: {reason}")]
+    Record { line: usize, reason: String },
+}
+
+/// Guesses the kind of input: a request line makes it HTTP, a first line that is a `listen --save`
+/// record makes it JSON Lines, anything else is a bare body.
+pub fn detect(bytes: &[u8]) -> InputKind {
+    if looks_like_http(bytes) {
+        InputKind::Http
+    } else if first_line_is_record(bytes) {
+        InputKind::Jsonl
+    } else {
+        InputKind::Body
+    }
+}
+
+pub(crate) fn looks_like_http(bytes: &[u8]) -> bool {
+    let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let line = bytes[..end].strip_suffix(b"\r").unwrap_or(&bytes[..end]);
+    let mut parts = line.split(|&b| b == b' ');
+    let method = parts.next().unwrap_or_default();
+    let target = parts.next().unwrap_or_default();
+    let version = parts.next().unwrap_or_default();
+    !method.is_empty()
+        && method.iter().all(u8::is_ascii_uppercase)
+        && !target.is_empty()
+        && version.starts_with(b"HTTP/1.")
+        && parts.next().is_none()
+}
+
+fn first_line_is_record(bytes: &[u8]) -> bool {
+    // Only the keys are looked at; values are skipped without being kept, so a huge single-line
+    // body costs one pass and no copy.
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[allow(dead_code)]
+        headers: serde::de::IgnoredAny,
+        #[allow(dead_code)]
+        body: serde::de::IgnoredAny,
+    }
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(start) = start.filter(|&i| bytes[i] == b'{') else {
+        return false;
+    };
+    let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+    // A record names its headers before its body; a line without that key near its start is not
+    // one, and is not worth a full parse.
+    let head = &bytes[start..end.min(start + 4096)];
+    memchr::memmem::find(head, b"\"headers\"").is_some()
+        && serde_json::from_slice::<Probe>(&bytes[start..end]).is_ok()
+}
+
+/// Reads a raw HTTP capture or a `listen --save` file (`kind` says which; a bare body is not a
+/// request) into its requests, with warnings prefixed by their place (`name:line: …`).
+pub fn parse_requests<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    kind: InputKind,
+) -> Result<(Vec<Captured<'a>>, Vec<String>), CaptureError> {
+    match kind {
+        InputKind::Jsonl => {
+            let records = parse_jsonl(name, bytes)?;
+            let mut warnings = Vec::new();
+            if let Some(line) = records.torn_line {
+                warnings.push(format!(
+                    "{name}:{line}: the last line is incomplete (an interrupted write); skipped"
+                ));
+            }
+            if records.requests.is_empty() {
+                return Err(CaptureError::NoRecords);
+            }
+            Ok((records.requests, warnings))
+        }
+        _ => {
+            let (captured, warnings) = parse_http(name, bytes)?;
+            let warnings = warnings
+                .into_iter()
+                .map(|w| format!("{name}: {w}"))
+                .collect();
+            Ok((vec![captured], warnings))
+        }
+    }
+}
+
+/// The records of a `listen --save` file. A last line without its line break that does not parse
+/// was torn by an interrupted write: it is skipped and reported in `torn_line`.
+#[derive(Debug)]
+pub struct Records {
+    pub requests: Vec<Captured<'static>>,
+    pub torn_line: Option<usize>,
+}
+
+/// Reads JSON Lines records; `name` prefixes each request's source (`name:line`). Blank lines are
+/// skipped; any other line that is not a record is an error naming the line.
+pub fn parse_jsonl(name: &str, bytes: &[u8]) -> Result<Records, CaptureError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(CaptureError::Empty);
+    }
+    let mut requests = Vec::new();
+    let mut torn_line = None;
+    let line_count = bytes.split(|&b| b == b'\n').count();
+    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let number = index + 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let is_last_unterminated = number == line_count && !bytes.ends_with(b"\n");
+        let record =
+            serde_json::from_slice::<RequestRecord>(line).map_err(|err| CaptureError::Record {
+                line: number,
+                reason: err.to_string(),
+            });
+        let record = match record {
+            Ok(record) => record,
+            Err(_) if is_last_unterminated => {
+                torn_line = Some(number);
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        let body = record.body_bytes().map_err(|err| CaptureError::Record {
+            line: number,
+            reason: format!("body is not valid base64: {err}"),
+        })?;
+        requests.push(Captured {
+            source: format!("{name}:{number}"),
+            method: record.method,
+            path: record.path,
+            headers: record.headers,
+            body: Cow::Owned(body),
+        });
+    }
+    Ok(Records {
+        requests,
+        torn_line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_kind() {
+        assert_eq!(detect(b"POST /webhook HTTP/1.1\r\n\r\n"), InputKind::Http);
+        assert_eq!(
+            detect(br#"{"received_at":"x","headers":[],"body":""}"#),
+            InputKind::Jsonl
+        );
+        assert_eq!(detect(br#"{"event":"card.created"}"#), InputKind::Body);
+        assert_eq!(detect(b"\xff\x00garbage"), InputKind::Body);
+    }
+
+    #[test]
+    fn bare_lf_and_chunked_bodies_parse() {
+        let raw = b"POST /w HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n3\nabc\n2\nde\n0\n\n";
+        let (captured, warnings) = parse_http("c", raw).unwrap();
+        assert_eq!(&*captured.body, b"abcde");
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let bad = b"POST /w HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n";
+        assert_eq!(parse_http("c", bad).unwrap_err(), CaptureError::Header(3));
+        let short = b"POST /w HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc";
+        assert_eq!(
+            parse_http("c", short).unwrap_err().to_string(),
+            "Content-Length 10 but only 3 body bytes"
+        );
+    }
+}

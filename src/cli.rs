@@ -295,7 +295,8 @@ pub enum InputFormat {
 
 Exit codes:
   0  every signature is valid
-  1  a signature is invalid (the reason and likely cause are printed)
+  1  a signature is invalid (the reason and likely cause are printed), or a captured
+     request's X-Webhook-Event, Content-Type or --tolerance check failed
   2  usage error or unreadable input")]
 pub struct VerifyArgs {
     /// A captured request, a listen --save file, or a bare body; - or nothing reads stdin
@@ -310,7 +311,8 @@ pub struct VerifyArgs {
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
 
-    /// Fail a payload whose timestamp is further than this from now (e.g. 30m); off by default
+    /// Fail a payload whose timestamp is further than this from now, either way (e.g. 30m). Off by
+    /// default: TitanCard signs no timestamp, and its retries arrive up to ~21 minutes late
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub tolerance: Option<Duration>,
 

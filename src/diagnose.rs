@@ -1,1 +1,411 @@
-//! (reserved)
+//! Why a signature does not match: tries the usual corruptions of the header value and of the
+//! body (trailing newline, CRLF, re-serialized JSON, missing `sha256=`, upper-case hex, stray
+//! whitespace or quotes, several values) and says which one explains it, with each secret.
+//!
+//! Pure: bytes in, explanation out. Candidates are only built after a failed verification, and
+//! the newline and CRLF ones are streamed into the MAC rather than copied.
+
+use hmac::Mac;
+
+use crate::secret::Secret;
+
+mod json;
+
+use crate::signature::{HmacSha256, SCHEME_PREFIX, keyed_mac, parse_header};
+use json::json_styles;
+pub use json::{JsonStyle, Layout, encode};
+
+/// Bodies larger than this are not parsed and re-encoded as JSON (each candidate is a full copy).
+pub const MAX_JSON_CANDIDATE_BODY: usize = 8 * 1024 * 1024;
+
+/// One corruption that, undone, makes the signature match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cause {
+    HeaderWhitespace,
+    HeaderQuoted,
+    HeaderMissingPrefix,
+    HeaderUpperCase,
+    /// The header held `count` comma-joined values; value `index` (1-based) matches.
+    HeaderSeveralValues {
+        index: usize,
+        count: usize,
+    },
+    /// The body gained this ending after it was signed.
+    BodyGainedEnding(&'static str),
+    /// The body lost this ending after it was signed.
+    BodyLostEnding(&'static str),
+    /// Signed with LF line endings, verified with CRLF.
+    BodyLfToCrlf,
+    /// Signed with CRLF line endings, verified with LF.
+    BodyCrlfToLf,
+    /// The JSON was re-encoded; it was signed in this style.
+    BodyReserialized(JsonStyle),
+    /// Secret `index` (1-based) matches once trimmed of surrounding whitespace.
+    SecretWhitespace {
+        index: usize,
+    },
+}
+
+impl Cause {
+    /// A stable identifier for JSON output.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Cause::HeaderWhitespace => "header_whitespace",
+            Cause::HeaderQuoted => "header_quoted",
+            Cause::HeaderMissingPrefix => "header_missing_prefix",
+            Cause::HeaderUpperCase => "header_upper_case_hex",
+            Cause::HeaderSeveralValues { .. } => "header_several_values",
+            Cause::BodyGainedEnding(_) => "body_gained_trailing_newline",
+            Cause::BodyLostEnding(_) => "body_lost_trailing_newline",
+            Cause::BodyLfToCrlf => "body_lf_to_crlf",
+            Cause::BodyCrlfToLf => "body_crlf_to_lf",
+            Cause::BodyReserialized(_) => "body_json_reserialized",
+            Cause::SecretWhitespace { .. } => "secret_whitespace",
+        }
+    }
+
+    /// What happened and the way out, in plain words.
+    pub fn message(&self) -> String {
+        let ending = |e: &str| if e == "\n" { r"\n" } else { r"\r\n" };
+        match self {
+            Cause::HeaderWhitespace => "the header value has whitespace around it: trim it before \
+                comparing (TitanCard sends none)"
+                .into(),
+            Cause::HeaderQuoted => "the header value is wrapped in quotes (added by a shell, a \
+                config file or a log): use the value without them"
+                .into(),
+            Cause::HeaderMissingPrefix => "the header value lacks the sha256= prefix: compare \
+                against 'sha256=' + hex, exactly as the reference does"
+                .into(),
+            Cause::HeaderUpperCase => "the hex digits were upper-cased: TitanCard sends \
+                lower-case hex and the reference's receivers compare the value exactly; don't \
+                change its case"
+                .into(),
+            Cause::HeaderSeveralValues { index, count } => format!(
+                "the header holds {count} comma-joined values (sent more than once, or a proxy \
+                 appended one) and value #{index} matches: keep only the one X-Webhook-Signature \
+                 TitanCard sent"
+            ),
+            Cause::BodyGainedEnding(e) => format!(
+                "the body gained a trailing newline ({}) between signing and verifying (an \
+                 editor, echo or a heredoc adds one): sign and verify the raw bytes",
+                ending(e)
+            ),
+            Cause::BodyLostEnding(e) => format!(
+                "the body lost its trailing newline ({}) between signing and verifying: sign and \
+                 verify the raw bytes; don't read the body as text or trim it",
+                ending(e)
+            ),
+            Cause::BodyLfToCrlf => "the body's line endings were converted from LF to CRLF after \
+                signing (a Windows tool, git autocrlf, or a text-mode transfer): verify the raw \
+                bytes as received"
+                .into(),
+            Cause::BodyCrlfToLf => "the body's line endings were converted from CRLF to LF after \
+                signing (a text-mode read, or a copy through an editor): verify the raw bytes as \
+                received"
+                .into(),
+            Cause::BodyReserialized(style) => format!(
+                "the JSON body was re-serialized between signing and verifying: it matches when \
+                 re-encoded as {}. Verify the raw body bytes as received; don't parse and \
+                 re-encode the JSON first (e.g. use express.raw() or request.get_data(), not the \
+                 parsed object)",
+                style.describe()
+            ),
+            Cause::SecretWhitespace { index } => format!(
+                "secret #{index} has whitespace or a line break around it (often the newline of a \
+                 file or an environment variable): it matches once trimmed; remove it where the \
+                 secret is configured"
+            ),
+        }
+    }
+}
+
+/// A fix that made the signature match, and with which secret (0-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub causes: Vec<Cause>,
+    pub secret_index: usize,
+}
+
+/// The outcome of a diagnosis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    /// `None` when no usual corruption explains the mismatch.
+    pub explanation: Option<Explanation>,
+    /// Things not tried, and why.
+    pub notes: Vec<String>,
+}
+
+/// What to say when nothing explains the mismatch.
+pub const UNEXPLAINED: &str = "none of the usual corruptions explains it: the secret differs or \
+    the body was changed after signing (check that both sides use the same webhook secret, with \
+    no stray space or newline in it)";
+
+impl Diagnosis {
+    /// The whole explanation as one message.
+    pub fn message(&self) -> String {
+        match &self.explanation {
+            None => UNEXPLAINED.to_string(),
+            Some(explanation) => explanation
+                .causes
+                .iter()
+                .map(Cause::message)
+                .collect::<Vec<_>>()
+                .join("; and "),
+        }
+    }
+}
+
+/// Looks for the corruption that explains why `header` does not verify `body` with any of
+/// `secrets`. Call it only after verification failed; `None` when there is no header at all.
+pub fn diagnose(secrets: &[Secret], body: &[u8], header: Option<&str>) -> Option<Diagnosis> {
+    let header = header?;
+    let headers = header_candidates(header);
+    let mut notes = Vec::new();
+    let bodies = body_candidates(body, &mut notes);
+    // The secrets as given, then trimmed of surrounding whitespace where that changes them.
+    let given: Vec<(usize, Secret)> = secrets.iter().cloned().enumerate().collect();
+    let trimmed: Vec<(usize, Secret)> = secrets
+        .iter()
+        .enumerate()
+        .filter_map(|(index, secret)| {
+            let value = secret.expose().trim();
+            (value != secret.expose() && !value.is_empty()).then(|| (index, Secret::new(value)))
+        })
+        .collect();
+    for (keys, trimmed_keys) in [(&given, false), (&trimmed, true)] {
+        // Header repairs alone first, then body repairs alone, then both together; the header
+        // and body as given were already tried with the secrets as given.
+        let mut order: Vec<(usize, usize)> = Vec::new();
+        if trimmed_keys {
+            order.push((0, 0));
+        }
+        order.extend((1..headers.len()).map(|h| (h, 0)));
+        order.extend((1..bodies.len()).map(|b| (0, b)));
+        order.extend((1..headers.len()).flat_map(|h| (1..bodies.len()).map(move |b| (h, b))));
+        for (h, b) in order {
+            let (Some(expected), fixes) = &headers[h] else {
+                continue;
+            };
+            let (candidate, body_cause) = &bodies[b];
+            for (secret_index, secret) in keys.iter() {
+                let mut mac = keyed_mac(secret);
+                candidate.feed(&mut mac);
+                if mac.verify_slice(expected).is_ok() {
+                    let mut causes = fixes.clone();
+                    causes.extend(body_cause.clone());
+                    if trimmed_keys {
+                        causes.push(Cause::SecretWhitespace {
+                            index: secret_index + 1,
+                        });
+                    }
+                    return Some(Diagnosis {
+                        explanation: Some(Explanation {
+                            causes,
+                            secret_index: *secret_index,
+                        }),
+                        notes,
+                    });
+                }
+            }
+        }
+    }
+    Some(Diagnosis {
+        explanation: None,
+        notes,
+    })
+}
+
+/// The header as given (index 0, decoded when well-formed) and each repaired form that parses.
+fn header_candidates(value: &str) -> Vec<(Option<[u8; 32]>, Vec<Cause>)> {
+    let mut out = vec![(parse_header(value).ok(), Vec::new())];
+    let parts: Vec<&str> = value.split(',').collect();
+    for (index, part) in parts.iter().enumerate() {
+        let mut causes = Vec::new();
+        if parts.len() > 1 {
+            causes.push(Cause::HeaderSeveralValues {
+                index: index + 1,
+                count: parts.len(),
+            });
+        }
+        let mut text = part.to_string();
+        if parts.len() == 1 && text.trim() != text {
+            causes.push(Cause::HeaderWhitespace);
+        }
+        text = text.trim().to_string();
+        for quote in ['"', '\''] {
+            if text.len() >= 2 && text.starts_with(quote) && text.ends_with(quote) {
+                causes.push(Cause::HeaderQuoted);
+                text = text[1..text.len() - 1].trim().to_string();
+            }
+        }
+        let lower = text.to_ascii_lowercase();
+        if !lower.starts_with(SCHEME_PREFIX) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            causes.push(Cause::HeaderMissingPrefix);
+            text = format!("{SCHEME_PREFIX}{text}");
+        }
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            causes.push(Cause::HeaderUpperCase);
+            text = text.to_ascii_lowercase();
+        }
+        if !causes.is_empty()
+            && let Ok(bytes) = parse_header(&text)
+        {
+            out.push((Some(bytes), causes));
+        }
+    }
+    out
+}
+
+/// A body to try, fed to the MAC without copying where possible.
+enum Candidate<'a> {
+    Slice(&'a [u8]),
+    WithSuffix(&'a [u8], &'static [u8]),
+    CrlfToLf(&'a [u8]),
+    LfToCrlf(&'a [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Candidate<'_> {
+    fn feed(&self, mac: &mut HmacSha256) {
+        match self {
+            Candidate::Slice(body) => mac.update(body),
+            Candidate::WithSuffix(body, suffix) => {
+                mac.update(body);
+                mac.update(suffix);
+            }
+            Candidate::CrlfToLf(body) => {
+                let mut start = 0;
+                for at in memchr::memmem::find_iter(body, b"\r\n") {
+                    mac.update(&body[start..at]);
+                    start = at + 1;
+                }
+                mac.update(&body[start..]);
+            }
+            Candidate::LfToCrlf(body) => {
+                let mut start = 0;
+                for at in memchr::memchr_iter(b'\n', body) {
+                    if at == 0 || body[at - 1] != b'\r' {
+                        mac.update(&body[start..at]);
+                        mac.update(b"\r\n");
+                        start = at + 1;
+                    }
+                }
+                mac.update(&body[start..]);
+            }
+            Candidate::Owned(bytes) => mac.update(bytes),
+        }
+    }
+}
+
+/// The body as received (index 0), then each form it may have had when it was signed.
+fn body_candidates<'a>(
+    body: &'a [u8],
+    notes: &mut Vec<String>,
+) -> Vec<(Candidate<'a>, Option<Cause>)> {
+    let mut out = vec![(Candidate::Slice(body), None)];
+    if let Some(stripped) = body.strip_suffix(b"\r\n") {
+        out.push((
+            Candidate::Slice(stripped),
+            Some(Cause::BodyGainedEnding("\r\n")),
+        ));
+    } else if let Some(stripped) = body.strip_suffix(b"\n") {
+        out.push((
+            Candidate::Slice(stripped),
+            Some(Cause::BodyGainedEnding("\n")),
+        ));
+    }
+    out.push((
+        Candidate::WithSuffix(body, b"\n"),
+        Some(Cause::BodyLostEnding("\n")),
+    ));
+    out.push((
+        Candidate::WithSuffix(body, b"\r\n"),
+        Some(Cause::BodyLostEnding("\r\n")),
+    ));
+    if memchr::memmem::find(body, b"\r\n").is_some() {
+        out.push((Candidate::CrlfToLf(body), Some(Cause::BodyLfToCrlf)));
+    }
+    let lone_lf = memchr::memchr_iter(b'\n', body).any(|at| at == 0 || body[at - 1] != b'\r');
+    if lone_lf {
+        out.push((Candidate::LfToCrlf(body), Some(Cause::BodyCrlfToLf)));
+    }
+    if body.len() > MAX_JSON_CANDIDATE_BODY {
+        notes.push(format!(
+            "the body is larger than {} MiB, so re-serialized JSON forms were not tried",
+            MAX_JSON_CANDIDATE_BODY / (1024 * 1024)
+        ));
+        return out;
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return out;
+    };
+    let mut seen: Vec<Vec<u8>> = vec![body.to_vec()];
+    for style in json_styles() {
+        let Ok(bytes) = encode(&value, style) else {
+            continue;
+        };
+        if !seen.contains(&bytes) {
+            seen.push(bytes.clone());
+            out.push((
+                Candidate::Owned(bytes),
+                Some(Cause::BodyReserialized(style)),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::sign;
+
+    fn causes(body: &[u8], header: &str) -> Vec<&'static str> {
+        let secrets = [Secret::new("other"), Secret::new("s")];
+        let diagnosis = diagnose(&secrets, body, Some(header)).unwrap();
+        let explanation = diagnosis.explanation.expect("explained");
+        assert_eq!(explanation.secret_index, 1);
+        explanation.causes.iter().map(Cause::id).collect()
+    }
+
+    #[test]
+    fn each_corruption_is_named() {
+        let s = Secret::new("s");
+        let body =
+            "{\"event\":\"card.created\",\"data\":{\"url\":\"https://x/é\",\"b\":1,\"a\":2}}";
+        let good = sign(&s, body.as_bytes());
+        let with_nl = format!("{body}\n");
+        assert_eq!(
+            causes(with_nl.as_bytes(), &good),
+            ["body_gained_trailing_newline"]
+        );
+        let signed_nl = sign(&s, with_nl.as_bytes());
+        assert_eq!(
+            causes(body.as_bytes(), &signed_nl),
+            ["body_lost_trailing_newline"]
+        );
+        let hex = &good[SCHEME_PREFIX.len()..];
+        assert_eq!(causes(body.as_bytes(), hex), ["header_missing_prefix"]);
+        assert_eq!(
+            causes(body.as_bytes(), &good.to_uppercase()),
+            ["header_upper_case_hex"]
+        );
+        assert_eq!(
+            causes(body.as_bytes(), &format!("\"{good}\"")),
+            ["header_quoted"]
+        );
+        let pretty =
+            serde_json::to_vec_pretty(&serde_json::from_str::<serde_json::Value>(body).unwrap())
+                .unwrap();
+        assert_eq!(causes(&pretty, &good), ["body_json_reserialized"]);
+    }
+
+    #[test]
+    fn nothing_explains_a_wrong_secret() {
+        let header = sign(&Secret::new("elsewhere"), b"{}");
+        let diagnosis = diagnose(&[Secret::new("s")], b"{}", Some(&header)).unwrap();
+        assert!(diagnosis.explanation.is_none());
+        assert!(diagnosis.message().contains("the secret differs"));
+    }
+}

@@ -1,9 +1,254 @@
-//! `verify`.
+//! `verify [FILE|-]`: checks the signature of captured requests (raw HTTP, `listen --save`
+//! records, or a bare body with `--signature`), explains a mismatch, and checks the other headers
+//! of a captured request. Glue and rendering; the logic is in `capture`, `signature`, `diagnose`.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::bail;
+use colored::Colorize;
+use serde_json::json;
 
 use crate::Outcome;
-use crate::cli::VerifyArgs;
+use crate::capture::{self, Captured, InputKind};
+use crate::cli::{Format, InputFormat, VerifyArgs};
+use crate::commands::sign::read_input;
+use crate::diagnose::{Diagnosis, diagnose};
+use crate::output;
+use crate::secret::{Secret, Secrets};
+use crate::signature::{HEADER_SIGNATURE, SignatureProblem, Verdict, verify};
+
+/// The verdict on one request.
+struct Report {
+    source: String,
+    event: Option<String>,
+    verdict: Verdict,
+    problems: Vec<String>,
+    diagnosis: Option<Diagnosis>,
+}
+
+impl Report {
+    fn valid(&self) -> bool {
+        self.verdict.is_valid() && self.problems.is_empty()
+    }
+}
 
 /// Runs `verify`.
-pub fn run(_args: VerifyArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`verify` is not available in this build")
+pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
+    let secrets = Secrets::resolve(&args.secret)?;
+    let path = args.input.as_deref().filter(|p| p.as_os_str() != "-");
+    let name = path.map_or("stdin".to_string(), |p| p.display().to_string());
+    if args.input.is_none() && std::io::stdin().is_terminal() {
+        bail!("nothing to verify: pass a FILE, or pipe a captured request into - (stdin)");
+    }
+    let bytes = read_input(path)?;
+    let requests = read_requests(&name, &bytes, &args)?;
+    // The clock is read here, once, so that the checks below stay pure.
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let reports: Vec<Report> = requests
+        .iter()
+        .map(|(captured, is_capture)| {
+            check(captured, *is_capture, secrets.all(), now_ms, args.tolerance)
+        })
+        .collect();
+    let ok = reports.iter().all(Report::valid);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => output::write_json_line(&mut out, &render_json(ok, &reports))?,
+        Format::Human => render_human(&mut out, &reports)?,
+    }
+    Ok(Outcome::from_ok(ok))
+}
+
+/// The requests in the input, each with whether it is a full captured request (so its headers
+/// are checked) rather than a bare body.
+fn read_requests<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    args: &VerifyArgs,
+) -> anyhow::Result<Vec<(Captured<'a>, bool)>> {
+    let kind = match args.input_format {
+        InputFormat::Http => InputKind::Http,
+        InputFormat::Jsonl => InputKind::Jsonl,
+        InputFormat::Body => InputKind::Body,
+        InputFormat::Auto => {
+            if bytes.is_empty() {
+                bail!("{name}: {}", capture::CaptureError::Empty);
+            }
+            capture::detect(bytes)
+        }
+    };
+    if kind == InputKind::Jsonl && args.signature.is_some() {
+        bail!("--signature applies to a single body, not to {name}'s listen --save records");
+    }
+    if kind == InputKind::Body {
+        let Some(signature) = &args.signature else {
+            if args.input_format == InputFormat::Body {
+                bail!("a bare body needs its signature: pass --signature 'sha256=…'");
+            }
+            bail!(
+                "{name}: not a raw HTTP request or listen --save records; for a bare body pass \
+                 --signature 'sha256=…'"
+            );
+        };
+        let captured = Captured {
+            source: name.to_string(),
+            method: "POST".into(),
+            path: String::new(),
+            headers: vec![(HEADER_SIGNATURE.to_string(), signature.clone())],
+            body: bytes.into(),
+        };
+        return Ok(vec![(captured, false)]);
+    }
+    let (mut requests, warnings) = capture::parse_requests(name, bytes, kind)
+        .map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
+    for warning in warnings {
+        output::warning(&warning);
+    }
+    if let Some(signature) = &args.signature {
+        // A signature given on the command line replaces the one in a raw capture.
+        for captured in &mut requests {
+            captured
+                .headers
+                .retain(|(key, _)| !key.eq_ignore_ascii_case(HEADER_SIGNATURE));
+            captured
+                .headers
+                .push((HEADER_SIGNATURE.to_string(), signature.clone()));
+        }
+    }
+    Ok(requests.into_iter().map(|r| (r, true)).collect())
+}
+
+/// The envelope fields the checks look at; `data` is skipped without being kept.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    event: Option<String>,
+    timestamp: Option<serde_json::Value>,
+}
+
+/// Verifies one request and runs the other checks; pure apart from `now_ms`, passed in.
+fn check(
+    captured: &Captured<'_>,
+    is_capture: bool,
+    secrets: &[Secret],
+    now_ms: u128,
+    tolerance: Option<Duration>,
+) -> Report {
+    let header = captured.header(HEADER_SIGNATURE);
+    let verdict = verify(secrets, &captured.body, header.as_deref());
+    let diagnosis = match &verdict {
+        Verdict::Invalid(SignatureProblem::Missing) | Verdict::Valid { .. } => None,
+        Verdict::Invalid(_) => diagnose(secrets, &captured.body, header.as_deref()),
+    };
+    let envelope = serde_json::from_slice::<Envelope>(&captured.body).ok();
+    let mut problems = Vec::new();
+    if is_capture {
+        problems.extend(capture::header_problems(
+            captured,
+            envelope.as_ref().map(|e| e.event.as_deref()),
+        ));
+    }
+    if let Some(tolerance) = tolerance {
+        let timestamp = envelope.as_ref().and_then(|e| e.timestamp.as_ref());
+        problems.extend(capture::timestamp_problem(
+            timestamp.and_then(serde_json::Value::as_u64),
+            now_ms,
+            tolerance,
+        ));
+    }
+    Report {
+        source: captured.source.clone(),
+        event: envelope.and_then(|e| e.event),
+        verdict,
+        problems,
+        diagnosis,
+    }
+}
+
+fn render_json(ok: bool, reports: &[Report]) -> serde_json::Value {
+    let requests: Vec<_> = reports
+        .iter()
+        .map(|report| {
+            let (secret, signature_problem) = match &report.verdict {
+                Verdict::Valid { secret_index } => (Some(secret_index + 1), None),
+                Verdict::Invalid(problem) => (None, Some(problem.to_string())),
+            };
+            let diagnosis = report.diagnosis.as_ref().map(|d| {
+                let explanation = d.explanation.as_ref();
+                json!({
+                    "explained": explanation.is_some(),
+                    "causes": explanation.map_or(Vec::new(), |e| e.causes.iter().map(|c| c.id()).collect()),
+                    "secret": explanation.map(|e| e.secret_index + 1),
+                    "message": d.message(),
+                    "notes": d.notes,
+                })
+            });
+            json!({
+                "source": report.source,
+                "event": report.event,
+                "valid": report.valid(),
+                "signature_valid": report.verdict.is_valid(),
+                "secret": secret,
+                "signature_problem": signature_problem,
+                "problems": report.problems,
+                "diagnosis": diagnosis,
+            })
+        })
+        .collect();
+    json!({ "ok": ok, "requests": requests })
+}
+
+fn render_human(out: &mut impl Write, reports: &[Report]) -> std::io::Result<()> {
+    for report in reports {
+        let event = report.event.as_deref().unwrap_or("-");
+        let verdict = if report.valid() {
+            "valid".green().bold()
+        } else {
+            "invalid".red().bold()
+        };
+        write!(out, "{}  {verdict}  {event}", report.source.bold())?;
+        match &report.verdict {
+            Verdict::Valid { secret_index } => {
+                writeln!(out, "  (matched secret #{})", secret_index + 1)?
+            }
+            Verdict::Invalid(problem) => {
+                writeln!(out)?;
+                writeln!(out, "  {} {problem}", "signature:".red())?;
+            }
+        }
+        if let Some(diagnosis) = &report.diagnosis {
+            let label = if diagnosis.explanation.is_some() {
+                "cause:"
+            } else {
+                "likely:"
+            };
+            writeln!(out, "  {} {}", label.yellow(), diagnosis.message())?;
+            if let Some(explanation) = &diagnosis.explanation {
+                writeln!(
+                    out,
+                    "  {} it matches with secret #{} once that is undone",
+                    "note:".dimmed(),
+                    explanation.secret_index + 1
+                )?;
+            }
+            for note in &diagnosis.notes {
+                writeln!(out, "  {} {note}", "note:".dimmed())?;
+            }
+        }
+        for problem in &report.problems {
+            writeln!(out, "  {} {problem}", "check:".red())?;
+        }
+    }
+    if reports.len() > 1 {
+        let valid = reports.iter().filter(|r| r.valid()).count();
+        writeln!(
+            out,
+            "{} requests: {valid} valid, {} invalid",
+            reports.len(),
+            reports.len() - valid
+        )?;
+    }
+    Ok(())
 }
