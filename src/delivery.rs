@@ -162,10 +162,13 @@ pub async fn post(
     let mut body_truncated = false;
     while let Some(chunk) = response.chunk().await.map_err(describe)? {
         let room = MAX_RESPONSE_BODY.saturating_sub(body.len());
-        if chunk.len() > room {
-            body_truncated = true;
-        }
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if chunk.len() > room {
+            // The rest is not read: an endless answer must not hold the delivery until the
+            // timeout. Dropping the response closes the connection.
+            body_truncated = true;
+            break;
+        }
     }
     Ok(Answer {
         status,
