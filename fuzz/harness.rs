@@ -1,0 +1,102 @@
+//! What each fuzz target does with its input, shared by the fuzz targets (fuzz/fuzz_targets/) and
+//! the regression tests that replay saved crashing inputs on stable (tests/fuzz_regressions.rs).
+//! Each function must never panic, whatever the bytes; the asserts state invariants.
+#![allow(dead_code)]
+
+use titancard_wh::capture::{self, InputKind};
+use titancard_wh::diagnose::diagnose;
+use titancard_wh::schema::validate_payload;
+use titancard_wh::secret::Secret;
+use titancard_wh::signature::{parse_header, sign, verify};
+
+/// Raw HTTP captures and `listen --save` files: every way `verify` and `replay` read their input.
+pub fn capture(data: &[u8]) {
+    let detected = capture::detect(data);
+    for kind in [detected, InputKind::Http, InputKind::Jsonl] {
+        if let Ok((requests, _warnings)) = capture::parse_requests("fuzz", data, kind) {
+            assert!(!requests.is_empty());
+            for request in &requests {
+                // What verify does with each request once read.
+                let _ = request.header("X-Webhook-Signature");
+                let event = titancard_wh::commands::sign::event_name(&request.body);
+                let _ = capture::header_problems(request, Some(event.as_deref()));
+                let _ = capture::header_problems(request, None);
+            }
+        }
+    }
+    if let Ok((request, _)) = capture::parse_http("fuzz", data) {
+        assert!(request.body.len() <= data.len());
+    }
+    let _ = capture::parse_jsonl("fuzz", data);
+}
+
+/// Signature headers and the mismatch diagnosis. The first byte picks a mode: an arbitrary header
+/// value against an arbitrary body, or a real signature of a related body put through the
+/// corruptions the diagnosis looks for, so that its matching branches are reached too. The
+/// header is the bytes before the first NUL, the body the bytes after it.
+pub fn signature(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let split = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+    let header_bytes = &rest[..split];
+    let body = rest.get(split + 1..).unwrap_or_default();
+    let secrets = [Secret::new("other"), Secret::new(" s\n"), Secret::new("s")];
+    let header = if mode & 1 == 0 {
+        String::from_utf8_lossy(header_bytes).into_owned()
+    } else {
+        let mut signed = body.to_vec();
+        match (mode >> 1) & 3 {
+            0 => signed.push(b'\n'),
+            1 => {
+                signed.pop();
+            }
+            2 => {
+                signed = String::from_utf8_lossy(&signed)
+                    .replace('\n', "\r\n")
+                    .into_bytes()
+            }
+            _ => {}
+        }
+        let secret = &secrets[usize::from(mode >> 3) % secrets.len()];
+        let good = sign(secret, &signed);
+        let junk = String::from_utf8_lossy(header_bytes);
+        match (mode >> 5) & 7 {
+            0 => good,
+            1 => good.to_uppercase(),
+            2 => format!("\"{good}\""),
+            3 => format!(" {good} "),
+            4 => good["sha256=".len()..].to_string(),
+            5 => format!("{junk}, {good}"),
+            6 => format!("'{}'", good.to_uppercase()),
+            _ => format!("{junk}{good}"),
+        }
+    };
+    let parsed = parse_header(&header);
+    let verdict = verify(&secrets, body, Some(&header));
+    if verdict.is_valid() {
+        assert!(parsed.is_ok());
+    } else if let Some(diagnosis) = diagnose(&secrets, body, Some(&header)) {
+        let _ = diagnosis.message();
+        if let Some(explanation) = &diagnosis.explanation {
+            assert!(explanation.secret_index < secrets.len());
+            assert!(!explanation.causes.is_empty());
+            for cause in &explanation.causes {
+                let _ = (cause.id(), cause.message());
+            }
+        }
+    }
+    assert!(diagnose(&secrets, body, None).is_none());
+}
+
+/// Validation of arbitrary bytes: parsed as JSON, then checked against the event schemas.
+pub fn validate(data: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    for strict in [false, true] {
+        for violation in validate_payload(&value, strict) {
+            assert!(violation.pointer.is_empty() || violation.pointer.starts_with('/'));
+        }
+    }
+}
