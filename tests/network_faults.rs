@@ -159,3 +159,14 @@ fn an_endless_answer_is_read_up_to_a_bound() {
     let shown = request["response"].as_str().unwrap().len();
     assert!(shown <= 64 * 1024, "{shown} bytes kept");
 }
+
+#[test]
+fn probe_survives_an_endless_answer_to_every_case() {
+    let server = FaultServer::start(Fault::EndlessBody);
+    // Every case gets 200 and an endless body: cut at the bound, so the run ends long before the
+    // timeout would, and the cases that expect a refusal fail on the 200.
+    let ran = probe(&server.url("/webhook"), "60s");
+    ran.expect(1, "200");
+    assert!(!ran.stdout.contains("no answer"), "{}", ran.stdout);
+    assert!(server.connections() > 1);
+}
