@@ -169,20 +169,15 @@ fn to_json(url: &str, passed: bool, rows: &[Row]) -> Value {
     })
 }
 
-fn write_table(
-    out: &mut impl Write,
-    url: &str,
-    passed: bool,
-    rows: &[Row],
-) -> std::io::Result<()> {
+fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> std::io::Result<()> {
     writeln!(
         out,
         "Embedded receiver on {url} (random secret, not shown)\n"
     )?;
     writeln!(
         out,
-        "  {:<27} {:>6} {:>9}  {:<10} {:<8} {}",
-        "EVENT", "STATUS", "LATENCY", "SIGNATURE", "HEADERS", "BODY"
+        "  {:<27} {:>6} {:>9}  {:<10} {:<8} BODY",
+        "EVENT", "STATUS", "LATENCY", "SIGNATURE", "HEADERS"
     )?;
     for row in rows {
         let status = match &row.status {

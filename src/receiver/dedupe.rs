@@ -95,10 +95,12 @@ mod tests {
     #[test]
     fn keys_use_the_right_id_per_event() {
         let card = serde_json::json!({"event":"card.viewed","timestamp":5,"data":{"card_id":"k1"}});
-        let enrich =
-            serde_json::json!({"event":"enrichment.completed","timestamp":5,"data":{"connection_id":"j1"}});
+        let enrich = serde_json::json!({"event":"enrichment.completed","timestamp":5,"data":{"connection_id":"j1"}});
         let conn = serde_json::json!({"event":"connection.created","timestamp":5,"data":{"id":"j1","connection_id":"x"}});
-        assert_eq!(delivery_key("card.viewed", &card), "card.viewed\u{0}5\u{0}\"k1\"");
+        assert_eq!(
+            delivery_key("card.viewed", &card),
+            "card.viewed\u{0}5\u{0}\"k1\""
+        );
         assert!(delivery_key("enrichment.completed", &enrich).ends_with("\"j1\""));
         assert!(delivery_key("connection.created", &conn).ends_with("\"j1\""));
     }

@@ -191,7 +191,9 @@ async fn judge(
 
     let payload: Value = match serde_json::from_slice(&body) {
         Ok(payload) => payload,
-        Err(err) => return Judgement::rejected(Verdict::MalformedJson(err.to_string()), body, None),
+        Err(err) => {
+            return Judgement::rejected(Verdict::MalformedJson(err.to_string()), body, None);
+        }
     };
     let violations = schema::validate_payload(&payload, false);
     if !violations.is_empty() {

@@ -143,7 +143,11 @@ impl Receiver {
             ),
             None => None,
         };
-        let forwarder = config.forward_to.as_deref().map(Forwarder::new).transpose()?;
+        let forwarder = config
+            .forward_to
+            .as_deref()
+            .map(Forwarder::new)
+            .transpose()?;
         let listener = TcpListener::bind((host, port))
             .await
             .with_context(|| format!("cannot listen on {host}:{port}"))?;

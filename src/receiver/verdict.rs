@@ -156,7 +156,11 @@ impl Verdict {
 }
 
 fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() { "(root)" } else { pointer }
+    if pointer.is_empty() {
+        "(root)"
+    } else {
+        pointer
+    }
 }
 
 #[cfg(test)]

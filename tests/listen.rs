@@ -1,0 +1,618 @@
+//! `listen` as a user runs it: the real binary on port 0, real HTTP requests over TCP, the
+//! printed lines, the saved records and the exit status after a signal.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{Reply, TestServer, expected_signature};
+use serde_json::Value;
+use titancard_wh::events::CATALOGUE;
+use titancard_wh::record::RequestRecord;
+
+const SECRET: &str = "whsec_listen_test";
+
+/// A running `listen` process.
+struct Listen {
+    child: Child,
+    addr: SocketAddr,
+    url: String,
+    /// Every stdout line after the first, as it arrives.
+    lines: Arc<Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Listen {
+    fn start(args: &[&str]) -> Listen {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_titancard-wh"))
+            .args(["listen", "--port", "0", "--color", "never"])
+            .args(args)
+            .env_remove("TITANCARD_WEBHOOK_SECRET")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("listen starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        let url = first
+            .trim_end()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line: {first:?}"))
+            .to_string();
+        let authority = url
+            .strip_prefix("http://")
+            .and_then(|rest| rest.split('/').next())
+            .unwrap();
+        let addr: SocketAddr = authority.parse().unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let reader = std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Listen {
+            child,
+            addr,
+            url,
+            lines,
+            reader: Some(reader),
+        }
+    }
+
+    /// Sends a signal with kill(1) and waits for the exit; returns the exit code, stdout lines
+    /// after the first, and stderr.
+    fn stop(mut self, signal: &str) -> (Option<i32>, Vec<String>, String) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            pipe.read_to_string(&mut stderr).unwrap();
+        }
+        let lines = self.lines.lock().unwrap().clone();
+        (exit.code(), lines, stderr)
+    }
+}
+
+impl Drop for Listen {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 exchange over a fresh connection: (status, body).
+fn http(addr: SocketAddr, head: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut request = format!("{head} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(request.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    read_response(&mut stream)
+}
+
+fn read_response(stream: &mut TcpStream) -> (u16, String) {
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// POSTs `body` to /webhook with the four headers, signed with `secret`.
+fn deliver(addr: SocketAddr, event: &str, body: &[u8], secret: &str) -> (u16, String) {
+    let signature = expected_signature(secret, body);
+    http(
+        addr,
+        "POST /webhook",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Webhook-Signature", &signature),
+            ("X-Webhook-Event", event),
+            ("User-Agent", "TitanCard-Webhooks/1.0"),
+        ],
+        body,
+    )
+}
+
+/// A connection.created body with its own timestamp, so that each is a new delivery.
+fn unique_body(timestamp: u64) -> Vec<u8> {
+    let sample = titancard_wh::events::find("connection.created")
+        .unwrap()
+        .sample;
+    sample
+        .replacen("1705420800000", &timestamp.to_string(), 1)
+        .into_bytes()
+}
+
+fn saved(path: &std::path::Path) -> Vec<RequestRecord> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}")))
+        .collect()
+}
+
+#[test]
+fn all_fourteen_events_are_accepted_and_saved_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    let listen = Listen::start(&["--secret", SECRET, "--save", save.to_str().unwrap()]);
+    assert!(listen.url.ends_with("/webhook"));
+    for spec in &CATALOGUE {
+        let (status, body) = deliver(listen.addr, spec.name, spec.sample.as_bytes(), SECRET);
+        assert_eq!(
+            (status, body.as_str()),
+            (200, "{\"received\":true}"),
+            "{}",
+            spec.name
+        );
+    }
+    let records = saved(&save);
+    assert_eq!(records.len(), 14);
+    for (record, spec) in records.iter().zip(&CATALOGUE) {
+        assert_eq!(record.verdict.as_deref(), Some("accepted"));
+        assert_eq!(record.status, Some(200));
+        assert_eq!(record.body_bytes().unwrap(), spec.sample.as_bytes());
+        assert_eq!(record.header("x-webhook-event"), Some(spec.name));
+        assert_eq!(
+            record.header("x-webhook-signature"),
+            Some(expected_signature(SECRET, spec.sample.as_bytes()).as_str())
+        );
+    }
+    let (code, lines, _) = listen.stop("-INT");
+    assert_eq!(code, Some(0));
+    assert!(lines.iter().any(|line| line.contains("connection.created")
+        && line.contains("Jane Doe")
+        && line.contains("accepted")));
+}
+
+#[test]
+fn every_bad_request_gets_its_status_and_is_saved_with_its_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    let listen = Listen::start(&[
+        "--secret",
+        SECRET,
+        "--save",
+        save.to_str().unwrap(),
+        "--max-body",
+        "4000",
+    ]);
+    let addr = listen.addr;
+    let sample = CATALOGUE[0].sample.as_bytes();
+
+    let (status, body) = http(
+        addr,
+        "POST /webhook",
+        &[("X-Webhook-Event", "card.created")],
+        sample,
+    );
+    assert_eq!(status, 401, "no signature: {body}");
+    let wrong = expected_signature("another secret", sample);
+    let (status, _) = http(
+        addr,
+        "POST /webhook",
+        &[("X-Webhook-Signature", &wrong)],
+        sample,
+    );
+    assert_eq!(status, 401, "bad signature");
+    let (status, body) = deliver(addr, "card.created", b"{\"event\": ", SECRET);
+    assert_eq!(status, 400, "not JSON");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["error"],
+        "malformed JSON"
+    );
+    let invalid = br#"{"event":"card.created","timestamp":"yesterday","data":{}}"#;
+    let (status, body) = deliver(addr, "card.created", invalid, SECRET);
+    assert_eq!(status, 400, "schema-invalid");
+    let errors = serde_json::from_str::<Value>(&body).unwrap()["errors"].clone();
+    assert!(
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["pointer"] == "/timestamp"),
+        "{body}"
+    );
+    let (status, _) = deliver(addr, "card.updated", sample, SECRET);
+    assert_eq!(status, 400, "header/body event mismatch");
+    let (status, _) = http(addr, "GET /webhook", &[], b"");
+    assert_eq!(status, 405, "GET");
+    let (status, _) = deliver_to(addr, "POST /elsewhere", sample);
+    assert_eq!(status, 404, "wrong path");
+    let (first, _) = deliver(addr, "card.created", sample, SECRET);
+    let (second, body) = deliver(addr, "card.created", sample, SECRET);
+    assert_eq!((first, second), (200, 200));
+    assert_eq!(body, "{\"received\":true,\"duplicate\":true}");
+
+    // Too big: the declared length is refused before the body is sent.
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream
+        .write_all(b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n{")
+        .unwrap();
+    assert_eq!(read_response(&mut stream).0, 413, "too big, declared");
+    // Too big without a declared length: the capped read stops it.
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream
+        .write_all(b"POST /webhook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .unwrap();
+    let chunk = vec![b'a'; 5000];
+    let _ = stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes());
+    let _ = stream.write_all(&chunk);
+    let _ = stream.write_all(b"\r\n");
+    assert_eq!(read_response(&mut stream).0, 413, "too big, streamed");
+
+    let verdicts: Vec<_> = saved(&save)
+        .into_iter()
+        .map(|record| (record.verdict.unwrap(), record.status.unwrap()))
+        .collect();
+    let expected = [
+        ("invalid_signature", 401),
+        ("invalid_signature", 401),
+        ("malformed_json", 400),
+        ("invalid_payload", 400),
+        ("event_mismatch", 400),
+        ("method_not_allowed", 405),
+        ("not_found", 404),
+        ("accepted", 200),
+        ("duplicate", 200),
+        ("too_large", 413),
+        ("too_large", 413),
+    ];
+    let expected: Vec<_> = expected.iter().map(|(v, s)| (v.to_string(), *s)).collect();
+    assert_eq!(verdicts, expected);
+
+    let (code, lines, _) = listen.stop("-INT");
+    assert_eq!(code, Some(0));
+    let summary = lines.join("\n");
+    assert!(
+        summary.contains("11 received, 1 accepted, 1 duplicates, 9 rejected"),
+        "{summary}"
+    );
+    assert!(summary.contains("invalid_signature"), "{summary}");
+}
+
+fn deliver_to(addr: SocketAddr, head: &str, body: &[u8]) -> (u16, String) {
+    let signature = expected_signature(SECRET, body);
+    http(addr, head, &[("X-Webhook-Signature", &signature)], body)
+}
+
+#[test]
+fn method_not_allowed_names_post() {
+    let listen = Listen::start(&["--secret", SECRET]);
+    let mut stream = TcpStream::connect(listen.addr).unwrap();
+    stream
+        .write_all(b"GET /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 405"), "{raw}");
+    assert!(
+        raw.to_ascii_lowercase().contains("\r\nallow: post\r\n"),
+        "{raw}"
+    );
+}
+
+#[test]
+fn rotation_accepts_either_secret_and_reports_which() {
+    let listen = Listen::start(&[
+        "--secret",
+        "whsec_old",
+        "--secret",
+        "whsec_new",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        deliver(
+            listen.addr,
+            "connection.created",
+            &unique_body(1),
+            "whsec_new"
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        deliver(
+            listen.addr,
+            "connection.created",
+            &unique_body(2),
+            "whsec_old"
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        deliver(
+            listen.addr,
+            "connection.created",
+            &unique_body(3),
+            "whsec_x"
+        )
+        .0,
+        401
+    );
+    let (code, lines, _) = listen.stop("-TERM");
+    assert_eq!(code, Some(0));
+    let values: Vec<Value> = lines
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(values.len(), 4, "{lines:?}");
+    assert_eq!(values[0]["secret"], 2);
+    assert_eq!(values[0]["full_name"], Value::Null);
+    assert_eq!(values[0]["fields"]["full_name"], "Jane Doe");
+    assert_eq!(values[1]["secret"], 1);
+    assert_eq!(values[2]["verdict"], "invalid_signature");
+    assert_eq!(values[3]["type"], "summary");
+    assert_eq!(values[3]["accepted"], 2);
+    assert_eq!(values[3]["rejected"]["invalid_signature"], 1);
+}
+
+#[test]
+fn fail_first_fails_retries_until_it_accepts() {
+    let listen = Listen::start(&["--secret", SECRET, "--fail-first", "2"]);
+    let body = unique_body(10);
+    let statuses: Vec<u16> = (0..4)
+        .map(|_| deliver(listen.addr, "connection.created", &body, SECRET).0)
+        .collect();
+    assert_eq!(statuses, [500, 500, 200, 200]);
+    let (_, duplicate) = deliver(listen.addr, "connection.created", &body, SECRET);
+    assert!(duplicate.contains("duplicate"), "{duplicate}");
+}
+
+#[test]
+fn status_answers_every_valid_request_and_bad_ones_keep_their_status() {
+    let listen = Listen::start(&["--secret", SECRET, "--status", "503", "--delay", "10ms"]);
+    let body = unique_body(20);
+    assert_eq!(
+        deliver(listen.addr, "connection.created", &body, SECRET).0,
+        503
+    );
+    // Not acknowledged, so the retry is not a duplicate.
+    assert_eq!(
+        deliver(listen.addr, "connection.created", &body, SECRET).0,
+        503
+    );
+    assert_eq!(
+        deliver(listen.addr, "connection.created", &body, "nope").0,
+        401
+    );
+}
+
+#[test]
+fn forward_to_relays_body_and_headers_and_answers_with_the_apps_status() {
+    let app = TestServer::start(|_, _| Reply::status(201).with_body("{\"app\":true}"));
+    let forward = app.url("/hooks/titancard");
+    let listen = Listen::start(&["--secret", SECRET, "--forward-to", &forward]);
+    let body = unique_body(30);
+    let (status, answer) = deliver(listen.addr, "connection.created", &body, SECRET);
+    assert_eq!((status, answer.as_str()), (201, "{\"app\":true}"));
+    let relayed = app.requests();
+    assert_eq!(relayed.len(), 1);
+    let request = &relayed[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, "/hooks/titancard");
+    assert_eq!(request.body, body);
+    assert_eq!(
+        request.header("x-webhook-signature"),
+        Some(expected_signature(SECRET, &body).as_str())
+    );
+    assert_eq!(
+        request.header("x-webhook-event"),
+        Some("connection.created")
+    );
+    assert_eq!(request.header("user-agent"), Some("TitanCard-Webhooks/1.0"));
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(request.header("connection"), None);
+    // A rejected request is not relayed.
+    assert_eq!(
+        deliver(listen.addr, "connection.created", &body, "nope").0,
+        401
+    );
+    assert_eq!(app.requests().len(), 1);
+}
+
+#[test]
+fn forward_to_an_app_that_is_down_answers_502() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/webhook", closed.local_addr().unwrap());
+    drop(closed);
+    let listen = Listen::start(&["--secret", SECRET, "--forward-to", &url]);
+    let (status, body) = deliver(listen.addr, "connection.created", &unique_body(40), SECRET);
+    assert_eq!(status, 502);
+    assert!(body.contains("connection refused"), "{body}");
+}
+
+#[test]
+fn every_acknowledged_event_survives_sigkill_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    let mut listen = Listen::start(&["--secret", SECRET, "--save", save.to_str().unwrap()]);
+    let addr = listen.addr;
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let senders: Vec<_> = (0..4u64)
+        .map(|sender| {
+            let acknowledged = acknowledged.clone();
+            std::thread::spawn(move || {
+                for n in 0..10_000u64 {
+                    let body = unique_body(1_000_000 * (sender + 1) + n);
+                    let Ok(mut stream) = TcpStream::connect(addr) else { break };
+                    let signature = expected_signature(SECRET, &body);
+                    let head = format!(
+                        "POST /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Webhook-Signature: {signature}\r\nX-Webhook-Event: connection.created\r\nContent-Length: {}\r\n\r\n",
+                        body.len()
+                    );
+                    if stream.write_all(head.as_bytes()).is_err() || stream.write_all(&body).is_err() {
+                        break;
+                    }
+                    let mut raw = Vec::new();
+                    let _ = stream.read_to_end(&mut raw);
+                    if raw.starts_with(b"HTTP/1.1 2") {
+                        acknowledged.lock().unwrap().push(body);
+                    } else if raw.is_empty() {
+                        break;
+                    }
+                }
+            })
+        })
+        .collect();
+    // Let the senders get going, then kill the receiver mid-stream.
+    let started = Instant::now();
+    while acknowledged.lock().unwrap().len() < 200 && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    listen.child.kill().unwrap();
+    listen.child.wait().unwrap();
+    for sender in senders {
+        sender.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() >= 200,
+        "only {} acknowledged",
+        acknowledged.len()
+    );
+    let records = saved(&save);
+    let bodies: Vec<Vec<u8>> = records
+        .iter()
+        .filter(|record| record.verdict.as_deref() == Some("accepted"))
+        .map(|record| record.body_bytes().unwrap())
+        .collect();
+    let mut unique = bodies.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), bodies.len(), "a body was saved twice");
+    for body in &acknowledged {
+        assert!(
+            bodies.contains(body),
+            "an acknowledged event is missing from the file"
+        );
+    }
+}
+
+#[test]
+fn slow_clients_are_timed_out_while_others_are_served() {
+    let listen = Listen::start(&["--secret", SECRET, "--read-timeout", "1s"]);
+    // Headers trickled in, one byte at a time.
+    let mut slow = TcpStream::connect(listen.addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    slow.write_all(b"POST /webhook HTTP/1.1\r\n").unwrap();
+    // A slow body: headers at once, then nothing.
+    let mut slow_body = TcpStream::connect(listen.addr).unwrap();
+    slow_body
+        .write_all(b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        .unwrap();
+    // Meanwhile a normal delivery is served.
+    let (status, _) = deliver(listen.addr, "connection.created", &unique_body(50), SECRET);
+    assert_eq!(status, 200);
+
+    let started = Instant::now();
+    let mut closed = false;
+    while started.elapsed() < Duration::from_secs(8) {
+        if slow.write_all(b"X").is_err() {
+            closed = true;
+            break;
+        }
+        let mut buffer = [0u8; 256];
+        match slow.read(&mut buffer) {
+            Ok(0) => {
+                closed = true;
+                break;
+            }
+            Ok(_) => {
+                closed = true;
+                break;
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(err) if err.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => {
+                closed = true;
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(closed, "the slow client still holds its connection");
+    slow_body
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    assert_eq!(read_response(&mut slow_body).0, 408);
+}
+
+#[test]
+fn sigint_prints_the_summary_and_exits_zero() {
+    let listen = Listen::start(&["--secret", SECRET]);
+    deliver(listen.addr, "connection.created", &unique_body(60), SECRET);
+    deliver(listen.addr, "connection.created", &unique_body(60), SECRET);
+    deliver(listen.addr, "connection.created", &unique_body(61), "nope");
+    let (code, lines, stderr) = listen.stop("-INT");
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = lines.join("\n");
+    assert!(
+        text.contains("3 received, 1 accepted, 1 duplicates, 1 rejected"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_usage_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    common::cmd()
+        .args(["listen", "--port", &port, "--secret", SECRET])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!(
+            "cannot listen on 127.0.0.1:{port}"
+        )));
+}
+
+#[test]
+fn no_secret_is_a_usage_error_naming_all_three_sources() {
+    common::cmd()
+        .args(["listen", "--port", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--secret-file"))
+        .stderr(predicates::str::contains("TITANCARD_WEBHOOK_SECRET"));
+}
