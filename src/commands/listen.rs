@@ -1,6 +1,6 @@
 //! `listen`: runs the local receiver until Ctrl-C or SIGTERM, then prints the summary.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::Outcome;
@@ -47,7 +47,13 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
         let summary = receiver.shutdown(grace).await;
         let mut out = std::io::stdout().lock();
         match format {
-            Format::Human => writeln!(out, "{}", summary.to_human())?,
+            Format::Human => {
+                // On a terminal the summary starts after the echoed ^C, not beside it.
+                if std::io::stdout().is_terminal() {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{}", summary.to_human())?
+            }
             Format::Json => crate::output::write_json_line(&mut out, &summary.to_json())?,
         }
         out.flush()?;
