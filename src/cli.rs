@@ -403,7 +403,7 @@ pub struct ListenArgs {
     pub read_timeout: Duration,
 
     /// Remember this many accepted deliveries to detect duplicates (oldest forgotten first; 0: off)
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    #[arg(long, value_name = "N", default_value_t = crate::receiver::dedupe::DEFAULT_CAPACITY)]
     pub dedupe_capacity: usize,
 
     /// Output format for the per-request lines (json: JSON Lines)

@@ -616,3 +616,53 @@ fn no_secret_is_a_usage_error_naming_all_three_sources() {
         .stderr(predicates::str::contains("--secret-file"))
         .stderr(predicates::str::contains("TITANCARD_WEBHOOK_SECRET"));
 }
+
+#[test]
+fn fail_rate_one_fails_everything_and_nonsense_rates_are_refused() {
+    let listen = Listen::start(&["--secret", SECRET, "--fail-rate", "1.0"]);
+    for n in 0..3 {
+        let (status, body) = deliver(
+            listen.addr,
+            "connection.created",
+            &unique_body(70 + n),
+            SECRET,
+        );
+        assert_eq!(status, 500, "{body}");
+    }
+    let (_, lines, _) = listen.stop("-INT");
+    assert!(
+        lines.iter().any(|line| line.contains("simulated_failure")),
+        "{lines:?}"
+    );
+    common::cmd()
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--secret",
+            SECRET,
+            "--fail-rate",
+            "1.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--fail-rate"));
+}
+
+#[test]
+fn a_non_utf8_body_is_saved_as_base64_and_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    let listen = Listen::start(&["--secret", SECRET, "--save", save.to_str().unwrap()]);
+    let body = [0xff, 0xfe, 0x00, b'{'];
+    let (status, _) = deliver(listen.addr, "card.created", &body, SECRET);
+    assert_eq!(status, 400);
+    let records = saved(&save);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].verdict.as_deref(), Some("malformed_json"));
+    assert_eq!(records[0].body_bytes().unwrap(), body);
+    assert_eq!(
+        serde_json::to_value(records[0].body_encoding).unwrap(),
+        "base64"
+    );
+}

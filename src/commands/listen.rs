@@ -15,6 +15,9 @@ const GRACE: Duration = Duration::from_secs(30);
 /// Runs `listen`.
 pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
     let secrets = Secrets::resolve(&args.secret)?;
+    if args.read_timeout.is_zero() {
+        anyhow::bail!("--read-timeout must be longer than 0s");
+    }
     let simulation = Simulation::new(
         args.status,
         args.fail_rate,

@@ -6,10 +6,12 @@
 //! is the event name, the envelope timestamp and the id of the object the event is about.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use serde_json::Value;
 
-/// How many keys `listen` remembers by default: at about 100 bytes a key, some 10 MB at most.
+/// How many keys `listen` remembers by default: at about 150 bytes a key (one shared copy of the
+/// key, a map entry and a ring slot), some 15 MB at most.
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
 /// The key that identifies one delivery: `event`, `timestamp` and the data's own id (`id`, else
@@ -33,8 +35,8 @@ pub fn delivery_key(event: &str, payload: &Value) -> String {
 pub struct Dedupe {
     capacity: usize,
     /// Key → the generation of its live entry in `ring`.
-    live: HashMap<String, u64>,
-    ring: VecDeque<(String, u64)>,
+    live: HashMap<Arc<str>, u64>,
+    ring: VecDeque<(Arc<str>, u64)>,
     generation: u64,
 }
 
@@ -58,8 +60,9 @@ impl Dedupe {
             return false;
         }
         self.generation += 1;
-        self.live.insert(key.to_string(), self.generation);
-        self.ring.push_back((key.to_string(), self.generation));
+        let key: Arc<str> = Arc::from(key);
+        self.live.insert(key.clone(), self.generation);
+        self.ring.push_back((key, self.generation));
         while self.live.len() > self.capacity || self.ring.len() > self.capacity * 2 {
             let Some((old, generation)) = self.ring.pop_front() else {
                 break;

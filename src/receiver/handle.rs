@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::dedupe::delivery_key;
 use super::log::LogEntry;
-use super::verdict::Verdict;
+use super::verdict::{ACCEPTED_BODY, DUPLICATE_BODY, Verdict};
 use super::{Seen, Shared};
 use crate::record::RequestRecord;
 use crate::schema;
@@ -53,7 +53,7 @@ pub(super) async fn serve(
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let received_at = SystemTime::now();
     let (parts, incoming) = request.into_parts();
-    let headers: Vec<(String, String)> = parts
+    let mut headers: Vec<(String, String)> = parts
         .headers
         .iter()
         .map(|(name, value)| {
@@ -75,7 +75,12 @@ pub(super) async fn serve(
             received_at: humantime::format_rfc3339_millis(received_at).to_string(),
             method: parts.method.to_string(),
             path: target.clone(),
-            headers: headers.clone(),
+            // Only an in-process observer needs the headers afterwards.
+            headers: if shared.observer.is_some() {
+                headers.clone()
+            } else {
+                std::mem::take(&mut headers)
+            },
             body,
             body_encoding,
             status: Some(judgement.status),
@@ -129,9 +134,12 @@ pub(super) async fn serve(
 }
 
 fn respond(judgement: &Judgement) -> Response<Full<Bytes>> {
-    let body = match &judgement.app_body {
-        Some(body) => body.clone(),
-        None => Bytes::from(judgement.verdict.response_body().to_string()),
+    // The two common answers are constants: no JSON building on the hot path.
+    let body = match (&judgement.app_body, &judgement.verdict) {
+        (Some(body), _) => body.clone(),
+        (None, Verdict::Accepted { .. }) => Bytes::from_static(ACCEPTED_BODY),
+        (None, Verdict::Duplicate { .. }) => Bytes::from_static(DUPLICATE_BODY),
+        (None, verdict) => Bytes::from(verdict.response_body().to_string()),
     };
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = hyper::StatusCode::from_u16(judgement.status)

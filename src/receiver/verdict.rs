@@ -9,6 +9,11 @@ use serde_json::{Value, json};
 use crate::schema::Violation;
 use crate::signature::SignatureProblem;
 
+/// The answer to an accepted delivery, as `Verdict::response_body` builds it, ready-made.
+pub const ACCEPTED_BODY: &[u8] = b"{\"received\":true}";
+/// The answer to a duplicate delivery, ready-made.
+pub const DUPLICATE_BODY: &[u8] = b"{\"received\":true,\"duplicate\":true}";
+
 /// The receiver's conclusion about one request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
@@ -166,6 +171,19 @@ fn display_pointer(pointer: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ready_made_bodies_match_the_built_ones() {
+        let parse = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).unwrap();
+        assert_eq!(
+            parse(ACCEPTED_BODY),
+            Verdict::Accepted { secret_index: 0 }.response_body()
+        );
+        assert_eq!(
+            parse(DUPLICATE_BODY),
+            Verdict::Duplicate { secret_index: 0 }.response_body()
+        );
+    }
 
     #[test]
     fn bodies_follow_the_contract() {
