@@ -47,10 +47,26 @@ impl Judgement {
 }
 
 /// Serves one request; never fails (every problem is an answer).
+///
+/// The work runs in its own task so that a client hanging up mid-request cannot cut it short
+/// between reserving a dedupe key, saving the record and releasing the key.
 pub(super) async fn serve(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
+    match tokio::spawn(process(shared, request)).await {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            let mut response = Response::new(Full::new(Bytes::from_static(
+                b"{\"error\":\"internal error\"}",
+            )));
+            *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            Ok(response)
+        }
+    }
+}
+
+async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let received_at = SystemTime::now();
     let (parts, incoming) = request.into_parts();
     let mut headers: Vec<(String, String)> = parts
@@ -130,7 +146,7 @@ pub(super) async fn serve(
             status: judgement.status,
         });
     }
-    Ok(response)
+    response
 }
 
 fn respond(judgement: &Judgement) -> Response<Full<Bytes>> {

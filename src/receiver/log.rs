@@ -2,9 +2,9 @@
 //! counts, and the summary at the end.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::sync::Mutex;
-use std::time::SystemTime;
+use std::io::{BufWriter, Write};
+use std::sync::{Mutex, mpsc};
+use std::time::{Duration, SystemTime};
 
 use colored::Colorize;
 use serde_json::{Map, Value, json};
@@ -81,20 +81,47 @@ impl Summary {
     }
 }
 
+/// How many lines may wait for the printing thread.
+const PRINT_QUEUE: usize = 16 * 1024;
+
+/// What the printing thread is asked to do.
+#[derive(Debug)]
+enum Message {
+    Line(String),
+    /// Write out everything before this, then acknowledge.
+    Flush(mpsc::SyncSender<()>),
+}
+
 /// The printer and counter of one receiver.
+///
+/// Lines go to a printing thread that writes them as they come and, under load, in batches (one
+/// `write` for all the lines waiting), so that a slow terminal or pipe never holds up a request.
 #[derive(Debug)]
 pub struct Log {
     format: Option<Format>,
     summary: Mutex<Summary>,
+    printer: Option<mpsc::SyncSender<Message>>,
 }
 
 impl Log {
     /// A log printing in `format`, or only counting when `None`.
     pub fn new(format: Option<Format>) -> Self {
         Log {
+            printer: format.and_then(|_| spawn_printer()),
             format,
             summary: Mutex::new(Summary::default()),
         }
+    }
+
+    /// Waits (briefly) until every line so far is written out.
+    pub fn flush(&self) {
+        if let Some(printer) = &self.printer {
+            let (ack, done) = mpsc::sync_channel(1);
+            if printer.send(Message::Flush(ack)).is_ok() {
+                let _ = done.recv_timeout(Duration::from_secs(5));
+            }
+        }
+        let _ = std::io::stdout().flush();
     }
 
     /// Counts the request and prints its line.
@@ -109,7 +136,14 @@ impl Log {
             Some(Format::Json) => json_line(entry).to_string(),
         };
         // The receiver keeps serving even when nobody reads its output any more.
-        let _ = writeln!(std::io::stdout().lock(), "{line}");
+        match &self.printer {
+            Some(printer) => {
+                let _ = printer.send(Message::Line(line));
+            }
+            None => {
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            }
+        }
     }
 
     /// The counts so far.
@@ -119,6 +153,36 @@ impl Log {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
     }
+}
+
+/// Starts the printing thread; `None` (print directly) if the thread cannot start.
+fn spawn_printer() -> Option<mpsc::SyncSender<Message>> {
+    // Bounded: if the output cannot keep up, requests wait for it rather than memory growing.
+    let (sender, receiver) = mpsc::sync_channel::<Message>(PRINT_QUEUE);
+    let started = std::thread::Builder::new()
+        .name("listen-log".into())
+        .spawn(move || {
+            let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
+            let mut open = true;
+            while let Ok(first) = receiver.recv() {
+                let mut next = Some(first);
+                while let Some(message) = next {
+                    match message {
+                        Message::Line(line) => {
+                            open = open && writeln!(out, "{line}").is_ok();
+                        }
+                        Message::Flush(ack) => {
+                            open = open && out.flush().is_ok();
+                            let _ = ack.send(());
+                        }
+                    }
+                    // Batch whatever else is already waiting into the same write.
+                    next = receiver.try_recv().ok();
+                }
+                open = open && out.flush().is_ok();
+            }
+        });
+    started.ok().map(|_| sender)
 }
 
 /// `HH:MM:SS.mmm POST /webhook connection.created Jane Doe jane@example.com accepted 200`.

@@ -197,6 +197,7 @@ impl Receiver {
     pub async fn shutdown(self, grace: Duration) -> Summary {
         let _ = self.shutdown.send(true);
         let _ = tokio::time::timeout(grace, self.server).await;
+        self.shared.log.flush();
         self.shared.log.summary()
     }
 }
