@@ -40,6 +40,12 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
     let format = args.format;
     crate::runtime()?.block_on(async move {
         let receiver = Receiver::start(&args.host, args.port, config, None).await?;
+        if !receiver.addr().ip().is_loopback() {
+            crate::output::warning(&format!(
+                "listening on {} exposes the receiver beyond this machine",
+                receiver.addr()
+            ));
+        }
         {
             // Scripts and tests read this first line to learn the port; flush it now.
             let mut out = std::io::stdout().lock();
