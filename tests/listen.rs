@@ -527,3 +527,22 @@ fn a_non_utf8_body_is_saved_as_base64_and_rejected() {
         "base64"
     );
 }
+
+#[test]
+fn a_request_in_flight_at_sigterm_is_still_answered() {
+    let listen = Listen::start(&["--secret", SECRET, "--delay", "1s"]);
+    let addr = listen.addr;
+    let in_flight =
+        std::thread::spawn(move || deliver(addr, "connection.created", &unique_body(80), SECRET));
+    // The request is being held by --delay when the signal arrives.
+    std::thread::sleep(Duration::from_millis(400));
+    let (code, lines, stderr) = listen.stop("-TERM");
+    assert_eq!(in_flight.join().unwrap().0, 200);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        lines.join("\n").contains("1 received, 1 accepted"),
+        "{lines:?}"
+    );
+    // Stopped: no new connection is accepted.
+    assert!(TcpStream::connect(addr).is_err());
+}
