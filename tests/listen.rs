@@ -534,8 +534,8 @@ fn a_request_in_flight_at_sigterm_is_still_answered() {
     let addr = listen.addr;
     let in_flight =
         std::thread::spawn(move || deliver(addr, "connection.created", &unique_body(80), SECRET));
-    // The request is being held by --delay when the signal arrives.
-    std::thread::sleep(Duration::from_millis(400));
+    // The request is printed before --delay holds its answer; the signal arrives meanwhile.
+    assert!(listen.wait_for_line("accepted"));
     let (code, lines, stderr) = listen.stop("-TERM");
     assert_eq!(in_flight.join().unwrap().0, 200);
     assert_eq!(code, Some(0), "{stderr}");

@@ -67,6 +67,24 @@ impl Listen {
         }
     }
 
+    /// Waits (up to 20 s) until a printed line contains `needle`.
+    pub fn wait_for_line(&self, needle: &str) -> bool {
+        let started = std::time::Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if self
+                .lines
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|line| line.contains(needle))
+            {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
     /// Sends a signal with kill(1) and waits for the exit; returns the exit code, stdout lines
     /// after the first, and stderr.
     pub fn stop(mut self, signal: &str) -> (Option<i32>, Vec<String>, String) {
