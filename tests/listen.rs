@@ -546,3 +546,18 @@ fn a_request_in_flight_at_sigterm_is_still_answered() {
     // Stopped: no new connection is accepted.
     assert!(TcpStream::connect(addr).is_err());
 }
+
+#[test]
+fn the_dedupe_memory_is_bounded_by_its_capacity() {
+    let listen = Listen::start(&["--secret", SECRET, "--dedupe-capacity", "1"]);
+    let (a, b) = (unique_body(90), unique_body(91));
+    let answers: Vec<String> = [&a, &a, &b, &a]
+        .iter()
+        .map(|body| deliver(listen.addr, "connection.created", body, SECRET).1)
+        .collect();
+    assert!(!answers[0].contains("duplicate"));
+    assert!(answers[1].contains("duplicate"));
+    // Remembering only the last key, the receiver has forgotten `a` once `b` arrived.
+    assert!(!answers[2].contains("duplicate"));
+    assert!(!answers[3].contains("duplicate"), "{answers:?}");
+}
