@@ -11,6 +11,8 @@ pub mod diagnose;
 pub mod events;
 pub mod fields;
 pub mod junit;
+pub mod lint;
+pub mod locate;
 pub mod output;
 pub mod payload;
 pub mod probe;

@@ -100,7 +100,7 @@ fn data_schema(spec: &EventSpec) -> Value {
         .map_or("{}", |(_, text)| text);
     let mut schema = parse_embedded(text);
     if let Some(object) = schema.as_object_mut() {
-        object.remove("$schema");
+        object.shift_remove("$schema");
     }
     schema
 }
