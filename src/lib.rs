@@ -21,6 +21,7 @@ pub mod record;
 pub mod schema;
 pub mod secret;
 pub mod signature;
+pub mod validate;
 
 use std::process::ExitCode;
 

@@ -1,9 +1,41 @@
-//! `validate`.
+//! `validate`: expands the paths, validates every payload in parallel (schemas compiled once,
+//! before the workers start), and writes the report in input order.
+
+use std::io::{BufWriter, Write};
+
+use rayon::prelude::*;
 
 use crate::Outcome;
 use crate::cli::ValidateArgs;
+use crate::output;
+use crate::schema;
+use crate::validate::{self, FileReport, inputs};
 
 /// Runs `validate`.
-pub fn run(_args: ValidateArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`validate` is not available in this build")
+pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
+    let (inputs, mut unreadable) = inputs::expand(&args.paths);
+    schema::warm_up(args.strict);
+    let reports: Vec<FileReport> = inputs
+        .par_iter()
+        .map(|input| validate::check_input(input, args.strict))
+        .collect();
+    unreadable.extend(reports.iter().filter_map(|file| file.unreadable.clone()));
+    let stdout = std::io::stdout().lock();
+    let mut out = BufWriter::new(stdout);
+    validate::report::render(&mut out, args.format, &reports, &unreadable)?;
+    out.flush()?;
+    for message in &unreadable {
+        output::error(message);
+    }
+    if !unreadable.is_empty() {
+        anyhow::bail!(
+            "{} of the given paths could not be validated (see above)",
+            unreadable.len()
+        );
+    }
+    let valid = reports
+        .iter()
+        .flat_map(|file| &file.payloads)
+        .all(|payload| payload.is_valid());
+    Ok(Outcome::from_ok(valid))
 }

@@ -40,7 +40,11 @@ pub(super) fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
                 .as_array()
                 .map(|items| items.iter().map(show_bare).collect())
                 .unwrap_or_default();
-            one(format!("{} is not one of {}", show(instance), names.join(", ")))
+            one(format!(
+                "{} is not one of {}",
+                show(instance),
+                names.join(", ")
+            ))
         }
         ValidationErrorKind::Constant { expected_value } => one(format!(
             "{} is not {}",
