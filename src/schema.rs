@@ -10,6 +10,7 @@ mod message;
 use std::sync::OnceLock;
 
 use jsonschema::Validator;
+use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value, json};
 
 use crate::events::{self, CATALOGUE, EventSpec};
@@ -202,9 +203,24 @@ pub fn validate_payload(payload: &Value, strict: bool) -> Vec<Violation> {
         .get("event")
         .and_then(Value::as_str)
         .and_then(events::find);
-    validator(spec, strict)
-        .iter_errors(payload)
-        .flat_map(|error| message::violations(&error))
+    let mut typed = Vec::new();
+    let mut violations = Vec::new();
+    for error in validator(spec, strict).iter_errors(payload) {
+        if matches!(error.kind(), ValidationErrorKind::Type { .. }) {
+            typed.push(error.instance_path().as_str().to_string());
+        }
+        let is_enum = matches!(error.kind(), ValidationErrorKind::Enum { .. });
+        violations.extend(
+            message::violations(&error)
+                .into_iter()
+                .map(|violation| (is_enum, violation)),
+        );
+    }
+    // A value of the wrong type also fails its enumeration; the type error says enough.
+    violations
+        .into_iter()
+        .filter(|(is_enum, violation)| !(*is_enum && typed.contains(&violation.pointer)))
+        .map(|(_, violation)| violation)
         .collect()
 }
 

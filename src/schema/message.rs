@@ -56,16 +56,20 @@ pub(super) fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
                 TypeKind::Single(single) => vec![single.to_string()],
                 TypeKind::Multiple(set) => set.iter().map(|one| one.to_string()).collect(),
             };
-            one(format!(
-                "{} is {}, expected {}",
-                show(instance),
-                kind_of(instance),
-                article_list(&expected)
-            ))
+            let expected = article_list(&expected);
+            one(match instance {
+                Value::Null => format!("null is not allowed here, expected {expected}"),
+                _ => format!(
+                    "{} is {}, expected {expected}",
+                    show(instance),
+                    kind_of(instance)
+                ),
+            })
         }
-        ValidationErrorKind::Minimum { limit } => {
-            one(format!("{} is less than {limit}", show(instance)))
-        }
+        ValidationErrorKind::Minimum { limit } => one(format!(
+            "{} is less than {limit}, the minimum",
+            show(instance)
+        )),
         _ => one(error.to_string()),
     }
 }
