@@ -3,6 +3,7 @@
 
 use std::io::{BufWriter, Write};
 
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::Outcome;
@@ -11,14 +12,34 @@ use crate::output;
 use crate::schema;
 use crate::validate::{self, FileReport, inputs};
 
+/// Large runs show a progress bar, on a terminal only.
+const PROGRESS_FROM: usize = 2_000;
+
+fn progress_bar(total: usize) -> ProgressBar {
+    if total < PROGRESS_FROM || !output::stderr_is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// Runs `validate`.
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let (inputs, mut unreadable) = inputs::expand(&args.paths);
     schema::warm_up(args.strict);
+    let progress = progress_bar(inputs.len());
     let reports: Vec<FileReport> = inputs
         .par_iter()
-        .map(|input| validate::check_input(input, args.strict))
+        .map(|input| {
+            let report = validate::check_input(input, args.strict);
+            progress.inc(1);
+            report
+        })
         .collect();
+    progress.finish_and_clear();
     unreadable.extend(reports.iter().filter_map(|file| file.unreadable.clone()));
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::new(stdout);

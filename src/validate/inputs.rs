@@ -95,18 +95,22 @@ fn is_payload_file(path: &Path) -> bool {
         .is_some_and(|ext| ext == "json" || ext == "jsonl")
 }
 
-/// Adds the payload files under `dir`, sorted, skipping hidden folders.
+/// Adds the payload files under `dir`, sorted, skipping hidden folders. Symbolic links to
+/// folders are not followed (no loops); links to files are.
 fn walk(dir: &Path, inputs: &mut Vec<Input>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?
+    let mut entries: Vec<(PathBuf, bool)> = fs::read_dir(dir)?
         .filter_map(Result::ok)
-        .map(|entry| entry.path())
+        .map(|entry| {
+            let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+            (entry.path(), is_dir)
+        })
         .collect();
     entries.sort();
-    for path in entries {
+    for (path, is_dir) in entries {
         let hidden = path
             .file_name()
             .is_some_and(|name| name.to_string_lossy().starts_with('.'));
-        if path.is_dir() {
+        if is_dir {
             if !hidden {
                 walk(&path, inputs)?;
             }
