@@ -112,3 +112,39 @@ fn article_list(types: &[String]) -> String {
         .collect();
     words.join(" or ")
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::schema::validate_payload;
+
+    fn messages(payload: serde_json::Value, strict: bool) -> Vec<String> {
+        validate_payload(&payload, strict)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn messages_are_plain() {
+        assert_eq!(
+            messages(json!([1]), false),
+            ["payload: [1] is an array, expected an object"]
+        );
+        assert_eq!(
+            messages(json!({"event": 5, "timestamp": 0, "data": {}}), false),
+            ["event: 5 is a number, expected a string"]
+        );
+        assert_eq!(
+            messages(
+                json!({"event": "card.deleted", "timestamp": 1, "data": {"card_id": "a", "slug": "b", "deleted_at": 2, "x": 1}, "y": 2}),
+                true
+            ),
+            [
+                "data.x: unknown key (not allowed under --strict)",
+                "y: unknown key (not allowed under --strict)"
+            ]
+        );
+    }
+}
