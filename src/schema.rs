@@ -172,7 +172,8 @@ fn compile(mut schema: Value, strict: bool) -> Validator {
         .unwrap_or_else(|err| panic!("embedded schema does not compile: {err}"))
 }
 
-/// Compiled validators, built on first use and kept: slots 0..14 the events (lenient), 14..28
+/// Compiled validators, each built on first use (so a run compiles only the schemas its
+/// payloads need) and kept: slots 0..14 the events (lenient), 14..28
 /// strict, 28 and 29 the envelope (lenient, strict).
 static VALIDATORS: [OnceLock<Validator>; 30] = [const { OnceLock::new() }; 30];
 
@@ -186,14 +187,6 @@ fn validator(spec: Option<&EventSpec>, strict: bool) -> &'static Validator {
         let schema = spec.map_or_else(envelope_schema, event_schema);
         compile(schema, strict)
     })
-}
-
-/// Compiles every validator now, so that parallel workers never wait on one another.
-pub fn warm_up(strict: bool) {
-    validator(None, strict);
-    for spec in &CATALOGUE {
-        validator(Some(spec), strict);
-    }
 }
 
 /// Validates a whole payload (the envelope and the data of the event it names). `strict` rejects

@@ -1,5 +1,5 @@
-//! `validate`: expands the paths, validates every payload in parallel (schemas compiled once,
-//! before the workers start), and writes the report in input order.
+//! `validate`: expands the paths, validates every payload in parallel (each schema compiled once,
+//! on first use), and writes the report in input order.
 
 use std::io::{BufWriter, Write};
 
@@ -9,7 +9,6 @@ use rayon::prelude::*;
 use crate::Outcome;
 use crate::cli::ValidateArgs;
 use crate::output;
-use crate::schema;
 use crate::validate::{self, FileReport, inputs};
 
 /// Large runs show a progress bar, on a terminal only.
@@ -29,7 +28,6 @@ fn progress_bar(total: usize) -> ProgressBar {
 /// Runs `validate`.
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let (inputs, mut unreadable) = inputs::expand(&args.paths);
-    schema::warm_up(args.strict);
     let progress = progress_bar(inputs.len());
     let reports: Vec<FileReport> = inputs
         .par_iter()
