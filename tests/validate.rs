@@ -385,3 +385,30 @@ fn schema_prints_one_event_or_the_bundle_and_writes_files() {
         .code(2)
         .stderr(predicates::str::contains("did you mean card.viewed?"));
 }
+
+#[test]
+fn human_output_is_coloured_only_when_asked_or_on_a_terminal() {
+    let file = fixture("validate/schema/invalid/bad-source.json");
+    let plain = cmd().args(["validate", &file]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains('\u{1b}'));
+    let coloured = cmd()
+        .args(["--color", "always", "validate", &file])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}["));
+}
+
+#[test]
+fn json_lines_with_crlf_endings_keep_their_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = titancard_wh::events::CATALOGUE[2].sample.replace('\n', "");
+    let bad = line.replace("\"slug\"", "\"slug_\"");
+    let path = dir.path().join("crlf.jsonl");
+    std::fs::write(&path, format!("{line}\r\n\r\n{bad}\r\n")).unwrap();
+    let (code, document) = validate_json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(document["payloads"], 2);
+    let error = &document["results"][0]["payloads"][1]["errors"][0];
+    assert_eq!(error["line"], 3);
+    assert_eq!(error["message"], "data: required key \"slug\" is missing");
+}
