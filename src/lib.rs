@@ -11,6 +11,8 @@ pub mod diagnose;
 pub mod events;
 pub mod fields;
 pub mod junit;
+pub mod lint;
+pub mod locate;
 pub mod output;
 pub mod payload;
 pub mod probe;
@@ -19,6 +21,7 @@ pub mod record;
 pub mod schema;
 pub mod secret;
 pub mod signature;
+pub mod validate;
 
 use std::process::ExitCode;
 
