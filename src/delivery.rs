@@ -133,14 +133,19 @@ pub fn check_url(url: &str) -> Result<reqwest::Url, DeliveryError> {
 /// a failure), gives up after `timeout`, sends no headers of its own beyond Host and
 /// Content-Length, and writes header names in their canonical case.
 pub fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
+    client_builder(timeout)
+        .build()
+        .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))
+}
+
+/// The settings of `client`, for callers that tune more (load mode sizes the connection pool).
+pub fn client_builder(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .default_headers(reqwest::header::HeaderMap::new())
         .http1_title_case_headers()
         .no_proxy()
-        .build()
-        .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))
 }
 
 /// Sends one request and reads the answer (its body up to `MAX_RESPONSE_BODY`).
@@ -175,8 +180,66 @@ pub async fn post(
     })
 }
 
+// Reference, "Retry Behavior": "Retry up to 3 times with exponential backoff (1min, 5min, 15min)".
+/// The delays before TitanCard's three retries.
+pub const RETRY_DELAYS: [Duration; 3] = [
+    Duration::from_secs(60),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(15 * 60),
+];
+
+/// One try at a delivery and what came of it.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// 1 for the first try, 2 for the first retry, and so on.
+    pub number: usize,
+    /// From sending to the answer or the failure.
+    pub elapsed: Duration,
+    pub result: Result<Answer, DeliveryError>,
+}
+
+impl Attempt {
+    /// Whether this attempt got a 2xx answer.
+    pub fn delivered(&self) -> bool {
+        self.result.as_ref().is_ok_and(Answer::is_success)
+    }
+}
+
+/// Sends `request`; after a non-2xx answer or no answer, waits each of `delays` in turn and
+/// tries again, until a 2xx answer or the delays run out (no delays: a single try).
+/// `on_attempt` sees each attempt as it ends, with the wait before the next one, if any.
+pub async fn deliver(
+    client: &reqwest::Client,
+    request: &OutgoingRequest,
+    timeout: Duration,
+    delays: &[Duration],
+    mut on_attempt: impl FnMut(&Attempt, Option<Duration>),
+) -> Vec<Attempt> {
+    let mut attempts = Vec::new();
+    loop {
+        let started = Instant::now();
+        let result = post(client, request, timeout).await;
+        let attempt = Attempt {
+            number: attempts.len() + 1,
+            elapsed: result
+                .as_ref()
+                .map_or_else(|_| started.elapsed(), |answer| answer.latency),
+            result,
+        };
+        let next = (!attempt.delivered())
+            .then(|| delays.get(attempts.len()).copied())
+            .flatten();
+        on_attempt(&attempt, next);
+        attempts.push(attempt);
+        match next {
+            Some(delay) => tokio::time::sleep(delay).await,
+            None => return attempts,
+        }
+    }
+}
+
 /// Turns reqwest's layered error into one of the plain kinds.
-fn describe_error(url: &str, timeout: Duration, err: &reqwest::Error) -> DeliveryError {
+pub fn describe_error(url: &str, timeout: Duration, err: &reqwest::Error) -> DeliveryError {
     let url = url.to_string();
     if err.is_timeout() {
         return DeliveryError::Timeout {

@@ -11,6 +11,7 @@ pub mod diagnose;
 pub mod events;
 pub mod fields;
 pub mod junit;
+pub mod load;
 pub mod output;
 pub mod payload;
 pub mod probe;

@@ -1,0 +1,344 @@
+//! Load mode: N signed deliveries, C at a time over kept-alive connections, each with its own
+//! envelope timestamp, data id and signature; counts statuses, errors and latency percentiles.
+//!
+//! Each body is rendered from a template (the payload serialized once, with holes for the
+//! timestamp and the id), so a request costs a copy, two number writes and one HMAC.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use indicatif::ProgressBar;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use crate::delivery::describe_error;
+use crate::secret::Secret;
+use crate::signature::{CONTENT_TYPE_JSON, USER_AGENT, sign};
+
+const CONTENT_TYPE: HeaderName = reqwest::header::CONTENT_TYPE;
+const SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
+const EVENT: HeaderName = HeaderName::from_static("x-webhook-event");
+const USER_AGENT_NAME: HeaderName = reqwest::header::USER_AGENT;
+
+/// The data fields that identify the thing an event is about, in order of preference.
+const ID_FIELDS: [&str; 3] = ["id", "card_id", "connection_id"];
+
+const TIMESTAMP_HOLE: &str = "\u{0}titancard-timestamp\u{0}";
+const ID_HOLE: &str = "\u{0}titancard-id\u{0}";
+
+#[derive(Debug, Clone)]
+enum Part {
+    Literal(Vec<u8>),
+    Timestamp,
+    /// The id: the payload's own id (JSON-escaped), a dash and the delivery's index.
+    Id(Vec<u8>),
+}
+
+/// A payload serialized once with holes for the envelope timestamp and the data id.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The event name for the X-Webhook-Event header.
+    pub event: &'static str,
+    parts: Vec<Part>,
+    size_hint: usize,
+}
+
+impl Template {
+    /// Makes a template from a built payload. The id is the first of `id`, `card_id`,
+    /// `connection_id` that the data holds as a string; without one only the timestamp varies.
+    pub fn new(event: &'static str, payload: &Value) -> Template {
+        let mut value = payload.clone();
+        let mut base_id = None;
+        if let Some(object) = value.as_object_mut() {
+            object.insert("timestamp".into(), Value::from(TIMESTAMP_HOLE));
+            if let Some(data) = object.get_mut("data").and_then(Value::as_object_mut)
+                && let Some(field) = ID_FIELDS
+                    .iter()
+                    .find(|field| data.get(**field).is_some_and(Value::is_string))
+            {
+                base_id = data.insert((*field).to_string(), Value::from(ID_HOLE));
+            }
+        }
+        let text = serde_json::to_string(&value).unwrap_or_default();
+        let quoted = |hole: &str| serde_json::to_string(hole).unwrap_or_default();
+        let (timestamp_hole, id_hole) = (quoted(TIMESTAMP_HOLE), quoted(ID_HOLE));
+        // The id hole keeps its quotes: the id stays a string.
+        let id_hole = &id_hole[1..id_hole.len() - 1];
+        let escaped_id = base_id
+            .map(|id| {
+                let quoted = id.to_string();
+                format!("{}-", &quoted[1..quoted.len() - 1]).into_bytes()
+            })
+            .unwrap_or_default();
+        let mut parts = Vec::new();
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let next_timestamp = rest.find(&timestamp_hole);
+            let next_id = rest.find(id_hole);
+            let (at, len, part) = match (next_timestamp, next_id) {
+                (Some(t), Some(i)) if t < i => (t, timestamp_hole.len(), Part::Timestamp),
+                (Some(t), None) => (t, timestamp_hole.len(), Part::Timestamp),
+                (_, Some(i)) => (i, id_hole.len(), Part::Id(escaped_id.clone())),
+                (None, None) => (rest.len(), 0, Part::Literal(Vec::new())),
+            };
+            if at > 0 {
+                parts.push(Part::Literal(rest[..at].as_bytes().to_vec()));
+            }
+            if len > 0 {
+                parts.push(part);
+            }
+            rest = &rest[at + len..];
+        }
+        Template {
+            event,
+            size_hint: text.len() + 16,
+            parts,
+        }
+    }
+
+    /// The body of delivery number `index`, with envelope timestamp `timestamp`.
+    pub fn render(&self, timestamp: u64, index: u64) -> Vec<u8> {
+        use std::io::Write;
+        let mut body = Vec::with_capacity(self.size_hint);
+        for part in &self.parts {
+            // Writing into a Vec cannot fail.
+            let _ = match part {
+                Part::Literal(bytes) => body.write_all(bytes),
+                Part::Timestamp => write!(body, "{timestamp}"),
+                Part::Id(prefix) => {
+                    body.extend_from_slice(prefix);
+                    write!(body, "{index}")
+                }
+            };
+        }
+        body
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub url: reqwest::Url,
+    /// Deliveries cycle through these (one for a single event, 14 for `--all`).
+    pub templates: Vec<Template>,
+    pub count: u64,
+    pub concurrency: usize,
+    /// At most this many deliveries started per second.
+    pub rate: Option<f64>,
+    pub timeout: Duration,
+    /// Delivery `i` carries envelope timestamp `first_timestamp + i`, so each is unique.
+    pub first_timestamp: u64,
+    /// Added to (or replacing) the four webhook headers.
+    pub extra_headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// What happened, for the summary.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub count: u64,
+    pub elapsed: Duration,
+    /// Answers by status code.
+    pub statuses: BTreeMap<u16, u64>,
+    /// Deliveries with no answer, by `DeliveryError::kind`.
+    pub errors: BTreeMap<&'static str, u64>,
+    /// One example message per error kind.
+    pub error_examples: BTreeMap<&'static str, String>,
+    /// Latency of every delivery that got an answer, sorted.
+    pub latencies: Vec<Duration>,
+}
+
+impl Report {
+    /// Deliveries that got a 2xx answer.
+    pub fn delivered(&self) -> u64 {
+        self.statuses
+            .iter()
+            .filter(|(status, _)| (200..300).contains(*status))
+            .map(|(_, count)| count)
+            .sum()
+    }
+
+    /// Whether every delivery got a 2xx answer.
+    pub fn ok(&self) -> bool {
+        self.delivered() == self.count
+    }
+
+    /// Completed deliveries per second of wall time.
+    pub fn requests_per_second(&self) -> f64 {
+        let seconds = self.elapsed.as_secs_f64();
+        if seconds > 0.0 { self.count as f64 / seconds } else { 0.0 }
+    }
+
+    /// The latency at quantile `q` (0.0 to 1.0), nearest rank.
+    pub fn percentile(&self, q: f64) -> Option<Duration> {
+        let n = self.latencies.len();
+        if n == 0 {
+            return None;
+        }
+        let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+        Some(self.latencies[rank - 1])
+    }
+
+    fn merge(&mut self, other: Report) {
+        for (status, count) in other.statuses {
+            *self.statuses.entry(status).or_default() += count;
+        }
+        for (kind, count) in other.errors {
+            *self.errors.entry(kind).or_default() += count;
+        }
+        for (kind, example) in other.error_examples {
+            self.error_examples.entry(kind).or_insert(example);
+        }
+        self.latencies.extend(other.latencies);
+    }
+}
+
+/// Runs the plan with `concurrency` workers sharing one client (one kept-alive connection per
+/// worker), ticking `progress` once per delivery.
+pub async fn run(plan: Plan, secret: Secret, progress: ProgressBar) -> anyhow::Result<Report> {
+    let workers = plan.concurrency.max(1);
+    let client = crate::delivery::client_builder(plan.timeout)
+        .pool_max_idle_per_host(workers)
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))?;
+    let shared = Arc::new(Shared {
+        plan,
+        secret,
+        client,
+        next: AtomicU64::new(0),
+        progress,
+        started: Instant::now(),
+    });
+    let handles: Vec<_> = (0..workers)
+        .map(|_| tokio::spawn(worker(shared.clone())))
+        .collect();
+    let mut report = Report::default();
+    for handle in handles {
+        let part = handle
+            .await
+            .map_err(|err| anyhow::anyhow!("a load worker stopped: {err}"))?;
+        report.merge(part);
+    }
+    report.elapsed = shared.started.elapsed();
+    report.count = shared.plan.count;
+    report.latencies.sort_unstable();
+    shared.progress.finish_and_clear();
+    Ok(report)
+}
+
+struct Shared {
+    plan: Plan,
+    secret: Secret,
+    client: reqwest::Client,
+    next: AtomicU64,
+    progress: ProgressBar,
+    started: Instant,
+}
+
+async fn worker(shared: Arc<Shared>) -> Report {
+    let plan = &shared.plan;
+    let mut report = Report {
+        latencies: Vec::with_capacity((plan.count as usize / plan.concurrency.max(1)) + 1),
+        ..Report::default()
+    };
+    let url = plan.url.as_str();
+    loop {
+        let index = shared.next.fetch_add(1, Ordering::Relaxed);
+        if index >= plan.count {
+            return report;
+        }
+        if let Some(rate) = plan.rate.filter(|rate| *rate > 0.0) {
+            let due = shared.started + Duration::from_secs_f64(index as f64 / rate);
+            tokio::time::sleep_until(due.into()).await;
+        }
+        let template = &plan.templates[(index % plan.templates.len() as u64) as usize];
+        let body = template.render(plan.first_timestamp + index, index);
+        let signature = sign(&shared.secret, &body);
+        let mut headers = HeaderMap::with_capacity(4 + plan.extra_headers.len());
+        // The reference's four headers in its order; names are written title-case on the wire.
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+        if let Ok(value) = HeaderValue::try_from(signature) {
+            headers.insert(SIGNATURE, value);
+        }
+        headers.insert(EVENT, HeaderValue::from_static(template.event));
+        headers.insert(USER_AGENT_NAME, HeaderValue::from_static(USER_AGENT));
+        for (name, value) in &plan.extra_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        let started = Instant::now();
+        let sent = shared
+            .client
+            .post(plan.url.clone())
+            .headers(headers)
+            .body(Bytes::from(body))
+            .send()
+            .await;
+        let answered = match sent {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                response.bytes().await.map(|_| status)
+            }
+            Err(err) => Err(err),
+        };
+        match answered {
+            Ok(status) => {
+                report.latencies.push(started.elapsed());
+                *report.statuses.entry(status).or_default() += 1;
+            }
+            Err(err) => {
+                let error = describe_error(url, plan.timeout, &err);
+                *report.errors.entry(error.kind()).or_default() += 1;
+                report
+                    .error_examples
+                    .entry(error.kind())
+                    .or_insert_with(|| error.to_string());
+            }
+        }
+        shared.progress.inc(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::find;
+    use crate::payload::{Overrides, build};
+
+    #[test]
+    fn rendered_bodies_differ_only_in_timestamp_and_id() {
+        let spec = find("connection.deleted").unwrap();
+        let payload = build(spec, &Overrides::default()).unwrap();
+        let template = Template::new(spec.name, &payload);
+        let body = String::from_utf8(template.render(1_700_000_000_123, 42)).unwrap();
+        assert_eq!(
+            body,
+            r#"{"event":"connection.deleted","timestamp":1700000000123,"data":{"id":"j57xyz789ghi-42","email":"jane@example.com","full_name":"Jane Doe","deleted_at":1705420800000}}"#
+        );
+    }
+
+    #[test]
+    fn every_event_has_an_id_to_vary() {
+        for spec in &crate::events::CATALOGUE {
+            let payload = build(spec, &Overrides::default()).unwrap();
+            let template = Template::new(spec.name, &payload);
+            let body: Value = serde_json::from_slice(&template.render(5, 9)).unwrap();
+            assert_eq!(body["timestamp"], 5, "{}", spec.name);
+            let ids = ID_FIELDS.iter().filter_map(|f| body["data"][f].as_str());
+            assert!(ids.into_iter().any(|id| id.ends_with("-9")), "{}", spec.name);
+        }
+    }
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let report = Report {
+            latencies: (1..=100).map(Duration::from_millis).collect(),
+            ..Report::default()
+        };
+        assert_eq!(report.percentile(0.5), Some(Duration::from_millis(50)));
+        assert_eq!(report.percentile(0.99), Some(Duration::from_millis(99)));
+        assert_eq!(report.percentile(1.0), Some(Duration::from_millis(100)));
+    }
+}
