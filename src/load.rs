@@ -168,7 +168,11 @@ impl Report {
     /// Completed deliveries per second of wall time.
     pub fn requests_per_second(&self) -> f64 {
         let seconds = self.elapsed.as_secs_f64();
-        if seconds > 0.0 { self.count as f64 / seconds } else { 0.0 }
+        if seconds > 0.0 {
+            self.count as f64 / seconds
+        } else {
+            0.0
+        }
     }
 
     /// The latency at quantile `q` (0.0 to 1.0), nearest rank.
@@ -327,7 +331,11 @@ mod tests {
             let body: Value = serde_json::from_slice(&template.render(5, 9)).unwrap();
             assert_eq!(body["timestamp"], 5, "{}", spec.name);
             let ids = ID_FIELDS.iter().filter_map(|f| body["data"][f].as_str());
-            assert!(ids.into_iter().any(|id| id.ends_with("-9")), "{}", spec.name);
+            assert!(
+                ids.into_iter().any(|id| id.ends_with("-9")),
+                "{}",
+                spec.name
+            );
         }
     }
 

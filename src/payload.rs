@@ -76,7 +76,9 @@ pub fn parse_path(text: &str) -> Result<FieldPath, PayloadError> {
     for part in text.split('.') {
         let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
         if key.is_empty() && rest.is_empty() {
-            return Err(bad("empty segment (two dots in a row, or a leading or trailing dot)"));
+            return Err(bad(
+                "empty segment (two dots in a row, or a leading or trailing dot)",
+            ));
         }
         if key.contains(']') {
             return Err(bad("']' without '['"));
@@ -144,11 +146,21 @@ pub struct Overrides {
 
 impl Overrides {
     /// Parses the raw `--set` and `--unset` arguments.
-    pub fn parse(timestamp: Option<u64>, set: &[String], unset: &[String]) -> Result<Self, PayloadError> {
+    pub fn parse(
+        timestamp: Option<u64>,
+        set: &[String],
+        unset: &[String],
+    ) -> Result<Self, PayloadError> {
         Ok(Overrides {
             timestamp,
-            set: set.iter().map(|item| parse_set(item)).collect::<Result<_, _>>()?,
-            unset: unset.iter().map(|item| parse_path(item)).collect::<Result<_, _>>()?,
+            set: set
+                .iter()
+                .map(|item| parse_set(item))
+                .collect::<Result<_, _>>()?,
+            unset: unset
+                .iter()
+                .map(|item| parse_path(item))
+                .collect::<Result<_, _>>()?,
         })
     }
 }
@@ -264,8 +276,14 @@ fn slot<'v>(
     append: bool,
 ) -> Result<&'v mut Value, PayloadError> {
     for (depth, segment) in path.segments.iter().enumerate() {
-        let parent = render(&path.segments[..depth], "").trim_end_matches('.').to_string();
-        let parent = if parent.is_empty() { "the payload".to_string() } else { parent };
+        let parent = render(&path.segments[..depth], "")
+            .trim_end_matches('.')
+            .to_string();
+        let parent = if parent.is_empty() {
+            "the payload".to_string()
+        } else {
+            parent
+        };
         let wrong = |node: &Value, wanted| PayloadError::WrongType {
             path: path.text.clone(),
             parent: parent.clone(),
@@ -277,7 +295,9 @@ fn slot<'v>(
                 if !node.is_object() {
                     return Err(wrong(node, "an object"));
                 }
-                let object = node.as_object_mut().ok_or_else(|| wrong(&Value::Null, "an object"))?;
+                let object = node
+                    .as_object_mut()
+                    .ok_or_else(|| wrong(&Value::Null, "an object"))?;
                 if !object.contains_key(key) {
                     return Err(unknown_field(spec, path, depth, key, object));
                 }
@@ -316,7 +336,11 @@ fn remove(spec: &EventSpec, value: &mut Value, path: &FieldPath) -> Result<(), P
     let parent = slot(spec, value, &parent_path, false)?;
     let parent_name = || {
         let text = render(prefix, "").trim_end_matches('.').to_string();
-        if text.is_empty() { "the payload".to_string() } else { text }
+        if text.is_empty() {
+            "the payload".to_string()
+        } else {
+            text
+        }
     };
     match (last, parent) {
         (Segment::Key(key), Value::Object(object)) => {
@@ -338,7 +362,11 @@ fn remove(spec: &EventSpec, value: &mut Value, path: &FieldPath) -> Result<(), P
                 path: path.text.clone(),
                 parent: parent_name(),
                 kind: kind(other),
-                wanted: if matches!(segment, Segment::Key(_)) { "an object" } else { "an array" },
+                wanted: if matches!(segment, Segment::Key(_)) {
+                    "an object"
+                } else {
+                    "an array"
+                },
             });
         }
     }
@@ -369,8 +397,19 @@ mod tests {
         ];
         assert_eq!(parse_path("data.tags[0]").unwrap().segments, expected);
         assert_eq!(parse_path("data.tags.0").unwrap().segments, expected);
-        for bad in ["", "data..x", "data.tags[x]", "data.tags[0", ".data", "data.", "[0]"] {
-            assert!(matches!(parse_path(bad), Err(PayloadError::BadPath { .. })), "{bad}");
+        for bad in [
+            "",
+            "data..x",
+            "data.tags[x]",
+            "data.tags[0",
+            ".data",
+            "data.",
+            "[0]",
+        ] {
+            assert!(
+                matches!(parse_path(bad), Err(PayloadError::BadPath { .. })),
+                "{bad}"
+            );
         }
     }
 
@@ -378,12 +417,19 @@ mod tests {
     fn values_are_json_when_they_parse_else_strings() {
         let payload = build_with(
             "card.updated",
-            &["data.title=CTO", "data.changed_fields=[\"a\",\"b\"]", "data.updated_at=5"],
+            &[
+                "data.title=CTO",
+                "data.changed_fields=[\"a\",\"b\"]",
+                "data.updated_at=5",
+            ],
             &[],
         )
         .unwrap();
         assert_eq!(payload["data"]["title"], "CTO");
-        assert_eq!(payload["data"]["changed_fields"], serde_json::json!(["a", "b"]));
+        assert_eq!(
+            payload["data"]["changed_fields"],
+            serde_json::json!(["a", "b"])
+        );
         assert_eq!(payload["data"]["updated_at"], 5);
         assert_eq!(payload["timestamp"], 7);
     }
@@ -422,6 +468,9 @@ mod tests {
         let err = build_with("connection.created", &["data.tags[5]=x"], &[]).unwrap_err();
         assert!(matches!(err, PayloadError::OutOfRange { .. }), "{err}");
         let err = build_with("connection.created", &["data.email.x=1"], &[]).unwrap_err();
-        assert!(err.to_string().contains("is a string, not an object"), "{err}");
+        assert!(
+            err.to_string().contains("is a string, not an object"),
+            "{err}"
+        );
     }
 }

@@ -198,7 +198,11 @@ pub(super) fn check_valid(value: &Value, what: &str) -> anyhow::Result<()> {
     let list: Vec<String> = violations
         .iter()
         .map(|violation| {
-            let pointer = if violation.pointer.is_empty() { "/" } else { &violation.pointer };
+            let pointer = if violation.pointer.is_empty() {
+                "/"
+            } else {
+                &violation.pointer
+            };
             format!("\n  {pointer}: {}", violation.message)
         })
         .collect();
@@ -234,14 +238,19 @@ fn print_attempt(
                 300..=399 => status.yellow().bold(),
                 _ => status.red().bold(),
             };
-            let mut text = String::from_utf8_lossy(&answer.body).trim().replace('\n', " ");
+            let mut text = String::from_utf8_lossy(&answer.body)
+                .trim()
+                .replace('\n', " ");
             text = truncate_for_display(&text, BODY_PREVIEW_CHARS);
             if answer.body_truncated {
                 text.push_str(" (cut)");
             }
             writeln!(out, "{}{number}  {status}  {millis}  {text}", event.bold())?;
             if (300..400).contains(&answer.status) {
-                writeln!(out, "  redirects are not followed: a 3xx is a failed delivery")?;
+                writeln!(
+                    out,
+                    "  redirects are not followed: a 3xx is a failed delivery"
+                )?;
             }
         }
         Err(error) => {
@@ -294,7 +303,11 @@ fn delivery_json(item: &Prepared, attempts: &[Attempt]) -> Value {
 
 /// `--dry-run`: each request as it would go on the wire (request line, headers, blank line,
 /// body), or as JSON. The signature is shown; the secret never is.
-fn print_dry_run(out: &mut impl Write, args: &SendArgs, prepared: &[Prepared]) -> anyhow::Result<()> {
+fn print_dry_run(
+    out: &mut impl Write,
+    args: &SendArgs,
+    prepared: &[Prepared],
+) -> anyhow::Result<()> {
     if args.format == Format::Json {
         let requests: Vec<Value> = prepared
             .iter()

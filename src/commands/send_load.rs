@@ -32,7 +32,10 @@ pub(super) fn run(
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
-    if args.rate.is_some_and(|rate| !(rate > 0.0 && rate.is_finite())) {
+    if args
+        .rate
+        .is_some_and(|rate| !(rate > 0.0 && rate.is_finite()))
+    {
         bail!("--rate must be a positive number of deliveries per second");
     }
     if args.payload.is_some() {
@@ -158,7 +161,11 @@ fn print_summary(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
             }
         })
         .collect();
-    let statuses = if statuses.is_empty() { "none".to_string() } else { statuses.join("  ") };
+    let statuses = if statuses.is_empty() {
+        "none".to_string()
+    } else {
+        statuses.join("  ")
+    };
     writeln!(out, "status   {statuses}")?;
     if report.errors.is_empty() {
         writeln!(out, "errors   none")?;
@@ -187,9 +194,13 @@ fn print_summary(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         writeln!(
             out,
             "{}",
-            format!("{} of {} deliveries failed", report.count - report.delivered(), report.count)
-                .red()
-                .bold()
+            format!(
+                "{} of {} deliveries failed",
+                report.count - report.delivered(),
+                report.count
+            )
+            .red()
+            .bold()
         )?;
     }
     Ok(())
