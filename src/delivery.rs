@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
+use crate::http1;
 use crate::secret::Secret;
 use crate::signature::{
     CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE, HEADER_USER_AGENT,
@@ -130,23 +131,20 @@ pub fn check_url(url: &str) -> Result<reqwest::Url, DeliveryError> {
 }
 
 /// An HTTP client as a webhook sender behaves: never follows redirects (a 3xx is an answer, and
-/// a failure), gives up after `timeout`, sends no headers of its own beyond Host and
-/// Content-Length, and writes header names in their canonical case.
+/// a failure), gives up after `timeout`, and writes header names in their canonical case.
+/// reqwest adds `Accept: */*` to every request and cannot be told not to; `send_once` and
+/// `deliver` send exactly the headers given.
 pub fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
-    client_builder(timeout)
-        .build()
-        .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))
-}
-
-/// The settings of `client`, for callers that tune more (load mode sizes the connection pool).
-pub fn client_builder(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .default_headers(reqwest::header::HeaderMap::new())
         .http1_title_case_headers()
         .no_proxy()
+        .build()
+        .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))
 }
+
 
 /// Sends one request and reads the answer (its body up to `MAX_RESPONSE_BODY`).
 pub async fn post(
@@ -205,11 +203,43 @@ impl Attempt {
     }
 }
 
-/// Sends `request`; after a non-2xx answer or no answer, waits each of `delays` in turn and
-/// tries again, until a 2xx answer or the delays run out (no delays: a single try).
-/// `on_attempt` sees each attempt as it ends, with the wait before the next one, if any.
+/// Sends one request on a fresh connection exactly as held: its headers in order (title-cased),
+/// plus only Host and Content-Length; the body as is. Reads the answer (its body up to
+/// `MAX_RESPONSE_BODY`), all within `timeout`.
+pub async fn send_once(
+    request: &OutgoingRequest,
+    timeout: Duration,
+) -> Result<Answer, DeliveryError> {
+    let target = http1::Target::new(&request.url)?;
+    let headers = http1::header_map(&request.headers).map_err(|reason| DeliveryError::Other {
+        url: request.url.clone(),
+        reason,
+    })?;
+    let started = Instant::now();
+    let exchange = async {
+        let mut connection = target.connect(timeout).await?;
+        connection
+            .post(&target, headers, request.body.clone(), MAX_RESPONSE_BODY)
+            .await
+    };
+    let response = tokio::time::timeout(timeout, exchange)
+        .await
+        .map_err(|_| DeliveryError::Timeout {
+            url: request.url.clone(),
+            after: timeout,
+        })??;
+    Ok(Answer {
+        status: response.status,
+        latency: started.elapsed(),
+        body: response.body,
+        body_truncated: response.body_truncated,
+    })
+}
+
+/// Sends `request` (with `send_once`); after a non-2xx answer or no answer, waits each of
+/// `delays` in turn and tries again, until a 2xx answer or the delays run out (no delays: a
+/// single try). `on_attempt` sees each attempt as it ends, with the wait before the next one.
 pub async fn deliver(
-    client: &reqwest::Client,
     request: &OutgoingRequest,
     timeout: Duration,
     delays: &[Duration],
@@ -218,7 +248,7 @@ pub async fn deliver(
     let mut attempts = Vec::new();
     loop {
         let started = Instant::now();
-        let result = post(client, request, timeout).await;
+        let result = send_once(request, timeout).await;
         let attempt = Attempt {
             number: attempts.len() + 1,
             elapsed: result
@@ -239,7 +269,7 @@ pub async fn deliver(
 }
 
 /// Turns reqwest's layered error into one of the plain kinds.
-pub fn describe_error(url: &str, timeout: Duration, err: &reqwest::Error) -> DeliveryError {
+fn describe_error(url: &str, timeout: Duration, err: &reqwest::Error) -> DeliveryError {
     let url = url.to_string();
     if err.is_timeout() {
         return DeliveryError::Timeout {

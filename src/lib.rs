@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod diagnose;
 pub mod events;
 pub mod fields;
+pub mod http1;
 pub mod junit;
 pub mod load;
 pub mod output;

@@ -14,7 +14,8 @@ use indicatif::ProgressBar;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-use crate::delivery::describe_error;
+use crate::delivery::DeliveryError;
+use crate::http1::{Connection, Target};
 use crate::secret::Secret;
 use crate::signature::{CONTENT_TYPE_JSON, USER_AGENT, sign};
 
@@ -199,19 +200,15 @@ impl Report {
     }
 }
 
-/// Runs the plan with `concurrency` workers sharing one client (one kept-alive connection per
-/// worker), ticking `progress` once per delivery.
+/// Runs the plan with `concurrency` workers, each on its own kept-alive connection (reopened
+/// after a failure), ticking `progress` once per delivery.
 pub async fn run(plan: Plan, secret: Secret, progress: ProgressBar) -> anyhow::Result<Report> {
     let workers = plan.concurrency.max(1);
-    let client = crate::delivery::client_builder(plan.timeout)
-        .pool_max_idle_per_host(workers)
-        .tcp_nodelay(true)
-        .build()
-        .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))?;
+    let target = Target::new(plan.url.as_str())?;
     let shared = Arc::new(Shared {
         plan,
+        target,
         secret,
-        client,
         next: AtomicU64::new(0),
         progress,
         started: Instant::now(),
@@ -235,32 +232,33 @@ pub async fn run(plan: Plan, secret: Secret, progress: ProgressBar) -> anyhow::R
 
 struct Shared {
     plan: Plan,
+    target: Target,
     secret: Secret,
-    client: reqwest::Client,
     next: AtomicU64,
     progress: ProgressBar,
     started: Instant,
 }
 
-async fn worker(shared: Arc<Shared>) -> Report {
-    let plan = &shared.plan;
-    let mut report = Report {
-        latencies: Vec::with_capacity((plan.count as usize / plan.concurrency.max(1)) + 1),
-        ..Report::default()
-    };
-    let url = plan.url.as_str();
-    loop {
-        let index = shared.next.fetch_add(1, Ordering::Relaxed);
-        if index >= plan.count {
-            return report;
+impl Shared {
+    /// The next delivery's index, once its start time (under `--rate`) has come.
+    async fn next_index(&self) -> Option<u64> {
+        let index = self.next.fetch_add(1, Ordering::Relaxed);
+        if index >= self.plan.count {
+            return None;
         }
-        if let Some(rate) = plan.rate.filter(|rate| *rate > 0.0) {
-            let due = shared.started + Duration::from_secs_f64(index as f64 / rate);
+        if let Some(rate) = self.plan.rate.filter(|rate| *rate > 0.0) {
+            let due = self.started + Duration::from_secs_f64(index as f64 / rate);
             tokio::time::sleep_until(due.into()).await;
         }
+        Some(index)
+    }
+
+    /// The body and headers of delivery `index`: its own timestamp, id and signature.
+    fn request(&self, index: u64) -> (HeaderMap, Bytes) {
+        let plan = &self.plan;
         let template = &plan.templates[(index % plan.templates.len() as u64) as usize];
         let body = template.render(plan.first_timestamp + index, index);
-        let signature = sign(&shared.secret, &body);
+        let signature = sign(&self.secret, &body);
         let mut headers = HeaderMap::with_capacity(4 + plan.extra_headers.len());
         // The reference's four headers in its order; names are written title-case on the wire.
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
@@ -272,28 +270,45 @@ async fn worker(shared: Arc<Shared>) -> Report {
         for (name, value) in &plan.extra_headers {
             headers.insert(name.clone(), value.clone());
         }
+        (headers, Bytes::from(body))
+    }
+}
+
+async fn worker(shared: Arc<Shared>) -> Report {
+    let plan = &shared.plan;
+    let timeout = plan.timeout;
+    let mut report = Report {
+        latencies: Vec::with_capacity((plan.count as usize / plan.concurrency.max(1)) + 1),
+        ..Report::default()
+    };
+    let mut connection: Option<Connection> = None;
+    while let Some(index) = shared.next_index().await {
+        let (headers, body) = shared.request(index);
         let started = Instant::now();
-        let sent = shared
-            .client
-            .post(plan.url.clone())
-            .headers(headers)
-            .body(Bytes::from(body))
-            .send()
-            .await;
-        let answered = match sent {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                response.bytes().await.map(|_| status)
-            }
-            Err(err) => Err(err),
+        let open = connection.take().filter(Connection::is_open);
+        let exchange = async {
+            let mut live = match open {
+                Some(live) => live,
+                None => shared.target.connect(timeout).await?,
+            };
+            let answer = live.post(&shared.target, headers, body, 0).await?;
+            Ok::<_, DeliveryError>((live, answer.status))
         };
-        match answered {
-            Ok(status) => {
+        let outcome = tokio::time::timeout(timeout, exchange)
+            .await
+            .unwrap_or_else(|_| {
+                Err(DeliveryError::Timeout {
+                    url: shared.target.url.clone(),
+                    after: timeout,
+                })
+            });
+        match outcome {
+            Ok((live, status)) => {
                 report.latencies.push(started.elapsed());
                 *report.statuses.entry(status).or_default() += 1;
+                connection = Some(live);
             }
-            Err(err) => {
-                let error = describe_error(url, plan.timeout, &err);
+            Err(error) => {
                 *report.errors.entry(error.kind()).or_default() += 1;
                 report
                     .error_examples
@@ -303,6 +318,7 @@ async fn worker(shared: Arc<Shared>) -> Report {
         }
         shared.progress.inc(1);
     }
+    report
 }
 
 #[cfg(test)]

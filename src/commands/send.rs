@@ -66,12 +66,10 @@ pub fn run(args: SendArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let delays = retry_delays(&args);
-    let client = delivery::client(args.timeout)?;
     let runtime = crate::runtime()?;
     let mut results = Vec::new();
     for item in &prepared {
         let attempts = runtime.block_on(delivery::deliver(
-            &client,
             &item.request,
             args.timeout,
             &delays,
