@@ -145,7 +145,6 @@ pub fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
         .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))
 }
 
-
 /// Sends one request and reads the answer (its body up to `MAX_RESPONSE_BODY`).
 pub async fn post(
     client: &reqwest::Client,

@@ -38,7 +38,9 @@ impl Target {
             url: url.to_string(),
             reason: reason.to_string(),
         };
-        let host = parsed.host_str().ok_or_else(|| invalid("the URL has no host"))?;
+        let host = parsed
+            .host_str()
+            .ok_or_else(|| invalid("the URL has no host"))?;
         let port = parsed
             .port_or_known_default()
             .ok_or_else(|| invalid("the URL has no port"))?;
@@ -54,7 +56,10 @@ impl Target {
         Ok(Target {
             url: url.to_string(),
             // IPv6 literals come bracketed; the socket wants them bare.
-            host: host.trim_start_matches('[').trim_end_matches(']').to_string(),
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
             port,
             tls: parsed.scheme() == "https",
             host_header: HeaderValue::from_str(&authority).map_err(|_| invalid("bad host"))?,
@@ -84,10 +89,11 @@ impl Target {
             tokio::spawn(connection);
             return Ok(Connection { sender });
         }
-        let name = ServerName::try_from(self.host.clone()).map_err(|err| DeliveryError::InvalidUrl {
-            url: self.url.clone(),
-            reason: err.to_string(),
-        })?;
+        let name =
+            ServerName::try_from(self.host.clone()).map_err(|err| DeliveryError::InvalidUrl {
+                url: self.url.clone(),
+                reason: err.to_string(),
+            })?;
         let stream = TlsConnector::from(tls_config())
             .connect(name, stream)
             .await
