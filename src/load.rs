@@ -86,7 +86,7 @@ impl Template {
                 (None, None) => (rest.len(), 0, Part::Literal(Vec::new())),
             };
             if at > 0 {
-                parts.push(Part::Literal(rest[..at].as_bytes().to_vec()));
+                parts.push(Part::Literal(rest.as_bytes()[..at].to_vec()));
             }
             if len > 0 {
                 parts.push(part);

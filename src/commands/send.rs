@@ -258,6 +258,8 @@ fn print_attempt(
     }
     if let Some(delay) = next {
         writeln!(out, "  retrying in {}", humantime::format_duration(delay))?;
+    } else if numbered && !attempt.delivered() {
+        writeln!(out, "  giving up after {} attempts", attempt.number)?;
     }
     Ok(())
 }
