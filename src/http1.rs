@@ -27,7 +27,8 @@ pub struct Target {
     port: u16,
     tls: bool,
     host_header: HeaderValue,
-    path_and_query: String,
+    /// The request target: path and query.
+    path_and_query: hyper::Uri,
 }
 
 impl Target {
@@ -63,7 +64,9 @@ impl Target {
             port,
             tls: parsed.scheme() == "https",
             host_header: HeaderValue::from_str(&authority).map_err(|_| invalid("bad host"))?,
-            path_and_query,
+            path_and_query: path_and_query
+                .parse()
+                .map_err(|_| invalid("the path cannot be sent as a request target"))?,
         })
     }
 
@@ -200,12 +203,9 @@ impl Connection {
         body: Bytes,
         max_body: usize,
     ) -> Result<Response, DeliveryError> {
-        let mut request = hyper::Request::post(target.path_and_query.as_str())
-            .body(Full::new(body))
-            .map_err(|err| DeliveryError::InvalidUrl {
-                url: target.url.clone(),
-                reason: err.to_string(),
-            })?;
+        let mut request = hyper::Request::new(Full::new(body));
+        *request.method_mut() = hyper::Method::POST;
+        *request.uri_mut() = target.path_and_query.clone();
         let all = request.headers_mut();
         all.reserve(headers.len() + 1);
         all.insert(HOST, target.host_header.clone());
