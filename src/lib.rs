@@ -9,6 +9,7 @@ pub mod commands;
 pub mod delivery;
 pub mod diagnose;
 pub mod events;
+pub mod field_path;
 pub mod fields;
 pub mod http1;
 pub mod junit;

@@ -1,42 +1,21 @@
 //! Building payloads: an event's sample with a fresh envelope timestamp and `--set`/`--unset`
 //! overrides, checked against the fields the event actually has, serialized as compact JSON.
 //!
-//! Paths are dotted keys with array indexes as `[N]` or `.N`: `data.title`, `data.tags[0]`,
-//! `data.tags.0`, `timestamp`. A path into a field the event does not have is an error with the
+//! Paths (see `field_path`) are checked against the event's sample: a path into a field the event does not have is an error with the
 //! closest field name: silently ignoring it would send a payload the user did not ask for.
 
-use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 
 use crate::events::{EventSpec, closest_of};
-
-/// One step of a path: an object key or an array index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-/// A parsed field path such as `data.tags[0]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldPath {
-    pub text: String,
-    pub segments: Vec<Segment>,
-}
-
-impl fmt::Display for FieldPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+use crate::field_path::{FieldPath, PathError, Segment, parse_path, render};
 
 /// Why an override cannot be applied, in words that name the path and the way out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PayloadError {
-    #[error("invalid path '{path}': {reason}")]
-    BadPath { path: String, reason: String },
+    #[error(transparent)]
+    Path(#[from] PathError),
     #[error("invalid --set '{0}': expected PATH=VALUE, such as data.title=CTO")]
     BadSet(String),
     #[error("{path}: {event} has no field '{key}'{hint}")]
@@ -60,59 +39,6 @@ pub enum PayloadError {
         kind: &'static str,
         wanted: &'static str,
     },
-}
-
-/// Parses `data.tags[0]`, `data.tags.0`, `timestamp`. Empty paths, empty segments (`data..x`)
-/// and non-numeric indexes (`data.tags[x]`) are refused.
-pub fn parse_path(text: &str) -> Result<FieldPath, PayloadError> {
-    let bad = |reason: &str| PayloadError::BadPath {
-        path: text.to_string(),
-        reason: reason.to_string(),
-    };
-    if text.is_empty() {
-        return Err(bad("the path is empty"));
-    }
-    let mut segments = Vec::new();
-    for part in text.split('.') {
-        let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
-        if key.is_empty() && rest.is_empty() {
-            return Err(bad(
-                "empty segment (two dots in a row, or a leading or trailing dot)",
-            ));
-        }
-        if key.contains(']') {
-            return Err(bad("']' without '['"));
-        }
-        if !key.is_empty() {
-            // A bare number after a dot is an array index (`data.tags.0`), except first.
-            match key.parse::<usize>() {
-                Ok(index) if !segments.is_empty() => segments.push(Segment::Index(index)),
-                _ => segments.push(Segment::Key(key.to_string())),
-            }
-        } else if segments.is_empty() {
-            return Err(bad("a path starts with a field name, such as data"));
-        }
-        while !rest.is_empty() {
-            let Some(close) = rest.find(']') else {
-                return Err(bad("'[' without ']'"));
-            };
-            let inner = &rest[1..close];
-            let index = inner.parse::<usize>().map_err(|_| {
-                bad(&format!(
-                    "'[{inner}]' is not an array index (use a number, such as [0])"
-                ))
-            })?;
-            segments.push(Segment::Index(index));
-            rest = &rest[close + 1..];
-            if !rest.is_empty() && !rest.starts_with('[') {
-                return Err(bad("unexpected text after ']'"));
-            }
-        }
-    }
-    Ok(FieldPath {
-        text: text.to_string(),
-        segments,
-    })
 }
 
 /// Splits `PATH=VALUE` and parses VALUE as JSON when it is valid JSON, else takes it as a string
@@ -235,26 +161,6 @@ fn unknown_field(
         key: key.to_string(),
         hint,
     }
-}
-
-/// `prefix` segments followed by `last`, in path syntax.
-fn render(prefix: &[Segment], last: &str) -> String {
-    let mut text = String::new();
-    for segment in prefix {
-        match segment {
-            Segment::Key(key) if text.is_empty() => text.push_str(key),
-            Segment::Key(key) => {
-                text.push('.');
-                text.push_str(key);
-            }
-            Segment::Index(index) => text.push_str(&format!("[{index}]")),
-        }
-    }
-    if !text.is_empty() {
-        text.push('.');
-    }
-    text.push_str(last);
-    text
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -386,31 +292,6 @@ mod tests {
         let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
         let unset: Vec<String> = unset.iter().map(|s| s.to_string()).collect();
         build(spec(name), &Overrides::parse(Some(7), &set, &unset)?)
-    }
-
-    #[test]
-    fn paths_parse_with_both_index_forms() {
-        let expected = vec![
-            Segment::Key("data".into()),
-            Segment::Key("tags".into()),
-            Segment::Index(0),
-        ];
-        assert_eq!(parse_path("data.tags[0]").unwrap().segments, expected);
-        assert_eq!(parse_path("data.tags.0").unwrap().segments, expected);
-        for bad in [
-            "",
-            "data..x",
-            "data.tags[x]",
-            "data.tags[0",
-            ".data",
-            "data.",
-            "[0]",
-        ] {
-            assert!(
-                matches!(parse_path(bad), Err(PayloadError::BadPath { .. })),
-                "{bad}"
-            );
-        }
     }
 
     #[test]
