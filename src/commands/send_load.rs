@@ -95,7 +95,7 @@ pub(super) fn run(
     } else {
         ProgressBar::hidden()
     };
-    let report = crate::runtime()?.block_on(load::run(plan, secret.clone(), progress))?;
+    let report = load::run(plan, secret.clone(), progress)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &summary_json(&report))?,
