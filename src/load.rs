@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use hmac::Mac;
 use indicatif::ProgressBar;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
@@ -18,7 +17,7 @@ use serde_json::Value;
 use crate::delivery::DeliveryError;
 use crate::http1::{Connection, Target};
 use crate::secret::Secret;
-use crate::signature::{CONTENT_TYPE_JSON, HmacSha256, SCHEME_PREFIX, USER_AGENT, keyed_mac};
+use crate::signature::{CONTENT_TYPE_JSON, SCHEME_PREFIX, USER_AGENT};
 
 const CONTENT_TYPE: HeaderName = reqwest::header::CONTENT_TYPE;
 const SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
@@ -217,7 +216,7 @@ pub fn run(plan: Plan, secret: Secret, progress: ProgressBar) -> anyhow::Result<
     let shared = Arc::new(Shared {
         plan,
         target,
-        mac: keyed_mac(&secret),
+        key: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes()),
         next: AtomicU64::new(0),
         progress,
         started: Instant::now(),
@@ -270,8 +269,10 @@ fn run_thread(shared: Arc<Shared>, tasks: usize) -> anyhow::Result<Report> {
 struct Shared {
     plan: Plan,
     target: Target,
-    /// Keyed once; each delivery clones it, which skips re-deriving the HMAC pads.
-    mac: HmacSha256,
+    /// HMAC-SHA256 keyed once with the secret. ring's assembly SHA-256 rather than the sha2
+    /// crate's: on CPUs without SHA extensions sha2 falls back to portable code, which took a
+    /// quarter of load mode's CPU; ring's vectorised code halves that.
+    key: ring::hmac::Key,
     next: AtomicU64,
     progress: ProgressBar,
     started: Instant,
@@ -296,15 +297,11 @@ impl Shared {
         let plan = &self.plan;
         let template = &plan.templates[(index % plan.templates.len() as u64) as usize];
         let body = template.render(plan.first_timestamp + index, index);
-        let mut mac = self.mac.clone();
-        mac.update(&body);
+        let tag = ring::hmac::sign(&self.key, &body);
         let mut signature = [0u8; SIGNATURE_LEN];
         signature[..SCHEME_PREFIX.len()].copy_from_slice(SCHEME_PREFIX.as_bytes());
         // 32 bytes always fit 64 hex digits.
-        let _ = hex::encode_to_slice(
-            mac.finalize().into_bytes(),
-            &mut signature[SCHEME_PREFIX.len()..],
-        );
+        let _ = hex::encode_to_slice(tag.as_ref(), &mut signature[SCHEME_PREFIX.len()..]);
         let mut headers = HeaderMap::with_capacity(4 + plan.extra_headers.len());
         // The reference's four headers in its order; names are written title-case on the wire.
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
