@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use indicatif::ProgressBar;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
@@ -26,6 +26,9 @@ const USER_AGENT_NAME: HeaderName = reqwest::header::USER_AGENT;
 
 /// `sha256=` and 64 hex digits.
 const SIGNATURE_LEN: usize = 7 + 64;
+
+/// Each worker carves bodies and signatures out of buffers this large.
+const ARENA_SIZE: usize = 64 * 1024;
 
 /// The data fields that identify the thing an event is about, in order of preference.
 const ID_FIELDS: [&str; 3] = ["id", "card_id", "connection_id"];
@@ -105,20 +108,28 @@ impl Template {
 
     /// The body of delivery number `index`, with envelope timestamp `timestamp`.
     pub fn render(&self, timestamp: u64, index: u64) -> Vec<u8> {
-        use std::io::Write;
-        let mut body = Vec::with_capacity(self.size_hint);
+        let mut body = BytesMut::with_capacity(self.size_hint);
+        self.render_into(timestamp, index, &mut body);
+        body.to_vec()
+    }
+
+    /// Appends the body of delivery `index` to `out`.
+    fn render_into(&self, timestamp: u64, index: u64, out: &mut BytesMut) {
+        use std::fmt::Write;
         for part in &self.parts {
-            // Writing into a Vec cannot fail.
+            // Writing into a BytesMut cannot fail.
             let _ = match part {
-                Part::Literal(bytes) => body.write_all(bytes),
-                Part::Timestamp => write!(body, "{timestamp}"),
+                Part::Literal(bytes) => {
+                    out.extend_from_slice(bytes);
+                    Ok(())
+                }
+                Part::Timestamp => write!(out, "{timestamp}"),
                 Part::Id(prefix) => {
-                    body.extend_from_slice(prefix);
-                    write!(body, "{index}")
+                    out.extend_from_slice(prefix);
+                    write!(out, "{index}")
                 }
             };
         }
-        body
     }
 }
 
@@ -292,20 +303,27 @@ impl Shared {
         Some(index)
     }
 
-    /// The body and headers of delivery `index`: its own timestamp, id and signature.
-    fn request(&self, index: u64) -> (HeaderMap, Bytes) {
+    /// The body and headers of delivery `index`: its own timestamp, id and signature. Body and
+    /// signature are carved from `arena`, so most deliveries allocate neither.
+    fn request(&self, index: u64, arena: &mut BytesMut) -> (HeaderMap, Bytes) {
         let plan = &self.plan;
         let template = &plan.templates[(index % plan.templates.len() as u64) as usize];
-        let body = template.render(plan.first_timestamp + index, index);
+        if arena.capacity() < template.size_hint + SIGNATURE_LEN {
+            arena.reserve(ARENA_SIZE.max(template.size_hint + SIGNATURE_LEN));
+        }
+        template.render_into(plan.first_timestamp + index, index, arena);
+        let body = arena.split().freeze();
         let tag = ring::hmac::sign(&self.key, &body);
-        let mut signature = [0u8; SIGNATURE_LEN];
-        signature[..SCHEME_PREFIX.len()].copy_from_slice(SCHEME_PREFIX.as_bytes());
+        let mut hex = [0u8; 64];
         // 32 bytes always fit 64 hex digits.
-        let _ = hex::encode_to_slice(tag.as_ref(), &mut signature[SCHEME_PREFIX.len()..]);
+        let _ = hex::encode_to_slice(tag.as_ref(), &mut hex);
+        arena.extend_from_slice(SCHEME_PREFIX.as_bytes());
+        arena.extend_from_slice(&hex);
+        let signature = arena.split().freeze();
         let mut headers = HeaderMap::with_capacity(4 + plan.extra_headers.len());
         // The reference's four headers in its order; names are written title-case on the wire.
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
-        if let Ok(value) = HeaderValue::from_bytes(&signature) {
+        if let Ok(value) = HeaderValue::from_maybe_shared(signature) {
             headers.insert(SIGNATURE, value);
         }
         headers.insert(EVENT, HeaderValue::from_static(template.event));
@@ -313,7 +331,7 @@ impl Shared {
         for (name, value) in &plan.extra_headers {
             headers.insert(name.clone(), value.clone());
         }
-        (headers, Bytes::from(body))
+        (headers, body)
     }
 }
 
@@ -325,8 +343,9 @@ async fn worker(shared: Arc<Shared>) -> Report {
         ..Report::default()
     };
     let mut connection: Option<Connection> = None;
+    let mut arena = BytesMut::with_capacity(ARENA_SIZE);
     while let Some(index) = shared.next_index().await {
-        let (headers, body) = shared.request(index);
+        let (headers, body) = shared.request(index, &mut arena);
         let started = Instant::now();
         let open = connection.take().filter(Connection::is_open);
         let exchange = async {
