@@ -166,9 +166,13 @@ fn tls_config() -> Arc<ClientConfig> {
             let roots = RootCertStore {
                 roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
             };
-            let mut config = ClientConfig::builder()
-                .with_root_certificates(roots)
-                .with_no_client_auth();
+            // ring named explicitly: the default provider is ambiguous if another crate in the
+            // tree ever enables aws-lc-rs too.
+            let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+            let builder = ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap_or_else(|_| ClientConfig::builder());
+            let mut config = builder.with_root_certificates(roots).with_no_client_auth();
             config.alpn_protocols = vec![b"http/1.1".to_vec()];
             Arc::new(config)
         })
