@@ -22,6 +22,7 @@ pub mod record;
 pub mod schema;
 pub mod secret;
 pub mod signature;
+pub mod template;
 
 use std::process::ExitCode;
 
