@@ -400,6 +400,14 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub delay: Option<Duration>,
 
+    /// Give a client this long to send its headers, and as long again for its body
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub read_timeout: Duration,
+
+    /// Remember this many accepted deliveries to detect duplicates (oldest forgotten first; 0: off)
+    #[arg(long, value_name = "N", default_value_t = crate::receiver::dedupe::DEFAULT_CAPACITY)]
+    pub dedupe_capacity: usize,
+
     /// Output format for the per-request lines (json: JSON Lines)
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
+use crate::http1;
 use crate::secret::Secret;
 use crate::signature::{
     CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE, HEADER_USER_AGENT,
@@ -130,8 +131,9 @@ pub fn check_url(url: &str) -> Result<reqwest::Url, DeliveryError> {
 }
 
 /// An HTTP client as a webhook sender behaves: never follows redirects (a 3xx is an answer, and
-/// a failure), gives up after `timeout`, sends no headers of its own beyond Host and
-/// Content-Length, and writes header names in their canonical case.
+/// a failure), gives up after `timeout`, and writes header names in their canonical case.
+/// reqwest adds `Accept: */*` to every request and cannot be told not to; `send_once` and
+/// `deliver` send exactly the headers given.
 pub fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -176,6 +178,96 @@ pub async fn post(
         body,
         body_truncated,
     })
+}
+
+// Reference, "Retry Behavior": "Retry up to 3 times with exponential backoff (1min, 5min, 15min)".
+/// The delays before TitanCard's three retries.
+pub const RETRY_DELAYS: [Duration; 3] = [
+    Duration::from_secs(60),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(15 * 60),
+];
+
+/// One try at a delivery and what came of it.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// 1 for the first try, 2 for the first retry, and so on.
+    pub number: usize,
+    /// From sending to the answer or the failure.
+    pub elapsed: Duration,
+    pub result: Result<Answer, DeliveryError>,
+}
+
+impl Attempt {
+    /// Whether this attempt got a 2xx answer.
+    pub fn delivered(&self) -> bool {
+        self.result.as_ref().is_ok_and(Answer::is_success)
+    }
+}
+
+/// Sends one request on a fresh connection exactly as held: its headers in order (title-cased),
+/// plus only Host and Content-Length; the body as is. Reads the answer (its body up to
+/// `MAX_RESPONSE_BODY`), all within `timeout`.
+pub async fn send_once(
+    request: &OutgoingRequest,
+    timeout: Duration,
+) -> Result<Answer, DeliveryError> {
+    let target = http1::Target::new(&request.url)?;
+    let headers = http1::header_map(&request.headers).map_err(|reason| DeliveryError::Other {
+        url: request.url.clone(),
+        reason,
+    })?;
+    let started = Instant::now();
+    let exchange = async {
+        let mut connection = target.connect(timeout).await?;
+        connection
+            .post(&target, headers, request.body.clone(), MAX_RESPONSE_BODY)
+            .await
+    };
+    let response = tokio::time::timeout(timeout, exchange)
+        .await
+        .map_err(|_| DeliveryError::Timeout {
+            url: request.url.clone(),
+            after: timeout,
+        })??;
+    Ok(Answer {
+        status: response.status,
+        latency: started.elapsed(),
+        body: response.body,
+        body_truncated: response.body_truncated,
+    })
+}
+
+/// Sends `request` (with `send_once`); after a non-2xx answer or no answer, waits each of
+/// `delays` in turn and tries again, until a 2xx answer or the delays run out (no delays: a
+/// single try). `on_attempt` sees each attempt as it ends, with the wait before the next one.
+pub async fn deliver(
+    request: &OutgoingRequest,
+    timeout: Duration,
+    delays: &[Duration],
+    mut on_attempt: impl FnMut(&Attempt, Option<Duration>),
+) -> Vec<Attempt> {
+    let mut attempts = Vec::new();
+    loop {
+        let started = Instant::now();
+        let result = send_once(request, timeout).await;
+        let attempt = Attempt {
+            number: attempts.len() + 1,
+            elapsed: result
+                .as_ref()
+                .map_or_else(|_| started.elapsed(), |answer| answer.latency),
+            result,
+        };
+        let next = (!attempt.delivered())
+            .then(|| delays.get(attempts.len()).copied())
+            .flatten();
+        on_attempt(&attempt, next);
+        attempts.push(attempt);
+        match next {
+            Some(delay) => tokio::time::sleep(delay).await,
+            None => return attempts,
+        }
+    }
 }
 
 /// Turns reqwest's layered error into one of the plain kinds.

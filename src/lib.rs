@@ -9,8 +9,13 @@ pub mod commands;
 pub mod delivery;
 pub mod diagnose;
 pub mod events;
+pub mod field_path;
 pub mod fields;
+pub mod http1;
 pub mod junit;
+pub mod lint;
+pub mod load;
+pub mod locate;
 pub mod output;
 pub mod payload;
 pub mod probe;
@@ -19,6 +24,8 @@ pub mod record;
 pub mod schema;
 pub mod secret;
 pub mod signature;
+pub mod template;
+pub mod validate;
 
 use std::process::ExitCode;
 

@@ -3,6 +3,7 @@
 //! receiver samples.
 
 mod common;
+mod listen_support;
 mod probe_support;
 
 use std::collections::HashSet;
@@ -29,6 +30,17 @@ fn a_conforming_receiver_passes_every_case() {
     assert_eq!(case(&document, "duplicate-delivery")["status"], 200);
     // 14 valid cases, 6 single-request negative cases, and the duplicate sent twice.
     assert_eq!(server.requests().len(), 22);
+}
+
+#[test]
+fn the_projects_own_listen_passes_every_case() {
+    let listen = listen_support::Listen::start(&["--secret", SECRET]);
+    let (code, document) = probe_json(&listen.url, &["--timeout", "5s"]);
+    assert_eq!(code, 0, "{document}");
+    assert!(failing_ids(&document).is_empty(), "{document}");
+    assert_eq!(cases(&document).len(), all_ids(&ALL_EVENTS).len());
+    let (status, _, _) = listen.stop("-INT");
+    assert_eq!(status, Some(0));
 }
 
 #[test]

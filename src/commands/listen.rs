@@ -1,9 +1,92 @@
-//! `listen`.
+//! `listen`: runs the local receiver until Ctrl-C or SIGTERM, then prints the summary.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use crate::Outcome;
-use crate::cli::ListenArgs;
+use crate::cli::{Format, ListenArgs};
+use crate::receiver::simulate::Simulation;
+use crate::receiver::{Config, Receiver};
+use crate::secret::Secrets;
+
+/// How long in-flight requests may take to finish after a stop signal, beyond `--delay`.
+const GRACE: Duration = Duration::from_secs(30);
 
 /// Runs `listen`.
-pub fn run(_args: ListenArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`listen` is not available in this build")
+pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
+    let secrets = Secrets::resolve(&args.secret)?;
+    if args.read_timeout.is_zero() {
+        anyhow::bail!("--read-timeout must be longer than 0s");
+    }
+    let simulation = Simulation::new(
+        args.status,
+        args.fail_rate,
+        args.fail_first.unwrap_or(0),
+        args.delay,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let grace = GRACE + args.delay.unwrap_or_default();
+    let config = Config {
+        path: args.path,
+        max_body: args.max_body,
+        secrets,
+        read_timeout: args.read_timeout,
+        dedupe_capacity: args.dedupe_capacity,
+        save: args.save,
+        forward_to: args.forward_to,
+        simulation,
+        log: Some(args.format),
+    };
+    let format = args.format;
+    crate::runtime()?.block_on(async move {
+        let receiver = Receiver::start(&args.host, args.port, config, None).await?;
+        if !receiver.addr().ip().is_loopback() {
+            crate::output::warning(&format!(
+                "listening on {} exposes the receiver beyond this machine",
+                receiver.addr()
+            ));
+        }
+        {
+            // Scripts and tests read this first line to learn the port; flush it now.
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "listening on {}", receiver.url())?;
+            out.flush()?;
+        }
+        stop_signal().await?;
+        let summary = receiver.shutdown(grace).await;
+        let mut out = std::io::stdout().lock();
+        match format {
+            Format::Human => {
+                // On a terminal the summary starts after the echoed ^C, not beside it.
+                if std::io::stdout().is_terminal() {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{}", summary.to_human())?
+            }
+            Format::Json => crate::output::write_json_line(&mut out, &summary.to_json())?,
+        }
+        out.flush()?;
+        Ok(Outcome::Success)
+    })
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
+async fn stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())
+            .map_err(|err| anyhow::anyhow!("cannot watch for SIGTERM: {err}"))?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result
+                .map_err(|err| anyhow::anyhow!("cannot watch for Ctrl-C: {err}")),
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot watch for Ctrl-C: {err}"))
+    }
 }

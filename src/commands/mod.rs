@@ -8,6 +8,7 @@ pub mod probe;
 pub mod replay;
 pub mod schema;
 pub mod send;
+mod send_load;
 pub mod sign;
 pub mod validate;
 pub mod verify;

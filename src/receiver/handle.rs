@@ -1,0 +1,302 @@
+//! One request through the receiver: the checks in the order the reference's "Error Handling"
+//! implies (path, method, size, signature, JSON, schema, event header, duplicate), then the
+//! simulation or the forward, the `--save` record, the log line, and the answer.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::http::request::Parts;
+use hyper::{Method, Request, Response, header};
+use serde_json::Value;
+
+use super::dedupe::delivery_key;
+use super::log::LogEntry;
+use super::verdict::{ACCEPTED_BODY, DUPLICATE_BODY, Verdict};
+use super::{Seen, Shared};
+use crate::record::RequestRecord;
+use crate::schema;
+use crate::signature::{self, HEADER_EVENT, HEADER_SIGNATURE};
+
+/// What the checks concluded, with what they learnt on the way.
+struct Judgement {
+    verdict: Verdict,
+    status: u16,
+    body: Bytes,
+    payload: Option<Value>,
+    /// The dedupe key reserved for this request, to release if it is not acknowledged.
+    key: Option<String>,
+    /// The forwarded app's answer body, relayed as is.
+    app_body: Option<Bytes>,
+}
+
+impl Judgement {
+    fn rejected(verdict: Verdict, body: Bytes, payload: Option<Value>) -> Self {
+        Judgement {
+            status: verdict.default_status(),
+            verdict,
+            body,
+            payload,
+            key: None,
+            app_body: None,
+        }
+    }
+}
+
+/// Serves one request; never fails (every problem is an answer).
+///
+/// The work runs in its own task so that a client hanging up mid-request cannot cut it short
+/// between reserving a dedupe key, saving the record and releasing the key.
+pub(super) async fn serve(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    match tokio::spawn(process(shared, request)).await {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            let mut response = Response::new(Full::new(Bytes::from_static(
+                b"{\"error\":\"internal error\"}",
+            )));
+            *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            Ok(response)
+        }
+    }
+}
+
+async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let received_at = SystemTime::now();
+    let (parts, incoming) = request.into_parts();
+    let mut headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut judgement = judge(&shared, &parts, &headers, incoming).await;
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path().to_string(), ToString::to_string);
+
+    if let Some(saver) = &shared.saver {
+        let (body, body_encoding) = RequestRecord::encode_body(&judgement.body);
+        let record = RequestRecord {
+            received_at: humantime::format_rfc3339_millis(received_at).to_string(),
+            method: parts.method.to_string(),
+            path: target.clone(),
+            // Only an in-process observer needs the headers afterwards.
+            headers: if shared.observer.is_some() {
+                headers.clone()
+            } else {
+                std::mem::take(&mut headers)
+            },
+            body,
+            body_encoding,
+            status: Some(judgement.status),
+            verdict: Some(judgement.verdict.name().to_string()),
+        };
+        if let Err(err) = saver.append(&record) {
+            // Without the record the event could be lost: answer 500 so the sender retries.
+            let why = format!("cannot write to {}: {err}", saver.path().display());
+            crate::output::warning(&why);
+            if let Some(key) = judgement.key.take() {
+                shared.forget(&key);
+            }
+            judgement.verdict = Verdict::SaveFailed(why);
+            judgement.status = judgement.verdict.default_status();
+            judgement.app_body = None;
+        }
+    }
+
+    let event = judgement
+        .payload
+        .as_ref()
+        .and_then(|payload| payload.get("event"))
+        .and_then(Value::as_str);
+    shared.log.record(&LogEntry {
+        received_at,
+        method: parts.method.as_str(),
+        path: &target,
+        event,
+        payload: judgement.payload.as_ref(),
+        verdict: &judgement.verdict,
+        status: judgement.status,
+        secret_count: shared.secrets.all().len(),
+    });
+
+    if let Some(delay) = shared.simulation.delay {
+        tokio::time::sleep(delay).await;
+    }
+    let response = respond(&judgement);
+    if let Some(observer) = &shared.observer {
+        let _ = observer.send(Seen {
+            received_at,
+            method: parts.method.to_string(),
+            path: target,
+            headers,
+            body: judgement.body,
+            verdict: judgement.verdict,
+            status: judgement.status,
+        });
+    }
+    response
+}
+
+fn respond(judgement: &Judgement) -> Response<Full<Bytes>> {
+    // The two common answers are constants: no JSON building on the hot path.
+    let body = match (&judgement.app_body, &judgement.verdict) {
+        (Some(body), _) => body.clone(),
+        (None, Verdict::Accepted { .. }) => Bytes::from_static(ACCEPTED_BODY),
+        (None, Verdict::Duplicate { .. }) => Bytes::from_static(DUPLICATE_BODY),
+        (None, verdict) => Bytes::from(verdict.response_body().to_string()),
+    };
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = hyper::StatusCode::from_u16(judgement.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    if judgement.verdict == Verdict::MethodNotAllowed {
+        headers.insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    }
+    response
+}
+
+async fn judge(
+    shared: &Shared,
+    parts: &Parts,
+    headers: &[(String, String)],
+    incoming: Incoming,
+) -> Judgement {
+    let empty = Bytes::new();
+    if parts.uri.path() != shared.path {
+        return Judgement::rejected(Verdict::NotFound, empty, None);
+    }
+    if parts.method != Method::POST {
+        return Judgement::rejected(Verdict::MethodNotAllowed, empty, None);
+    }
+    let too_large = Verdict::TooLarge {
+        limit: shared.max_body,
+    };
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > shared.max_body as u64) {
+        return Judgement::rejected(too_large, empty, None);
+    }
+    let body = match read_body(shared, incoming).await {
+        Ok(body) => body,
+        Err(verdict) => return Judgement::rejected(verdict, empty, None),
+    };
+
+    let signature_header = parts
+        .headers
+        .get(HEADER_SIGNATURE)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()));
+    let secret_index =
+        match signature::verify(shared.secrets.all(), &body, signature_header.as_deref()) {
+            signature::Verdict::Valid { secret_index } => secret_index,
+            signature::Verdict::Invalid(problem) => {
+                return Judgement::rejected(Verdict::InvalidSignature(problem), body, None);
+            }
+        };
+
+    let payload: Value = match serde_json::from_slice(&body) {
+        Ok(payload) => payload,
+        Err(err) => {
+            return Judgement::rejected(Verdict::MalformedJson(err.to_string()), body, None);
+        }
+    };
+    let violations = schema::validate_payload(&payload, false);
+    if !violations.is_empty() {
+        return Judgement::rejected(Verdict::InvalidPayload(violations), body, Some(payload));
+    }
+    let body_event = payload
+        .get("event")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let header_event = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(HEADER_EVENT))
+        .map(|(_, value)| value.as_str());
+    if let Some(header_event) = header_event
+        && header_event != body_event
+    {
+        let verdict = Verdict::EventMismatch {
+            header: header_event.to_string(),
+            body: body_event,
+        };
+        return Judgement::rejected(verdict, body, Some(payload));
+    }
+
+    let key = delivery_key(&body_event, &payload);
+    if !shared.remember(&key) {
+        return Judgement::rejected(Verdict::Duplicate { secret_index }, body, Some(payload));
+    }
+    let mut judgement = Judgement {
+        verdict: Verdict::Accepted { secret_index },
+        status: 200,
+        body,
+        payload: Some(payload),
+        key: Some(key),
+        app_body: None,
+    };
+    if let Some(status) = shared.simulation.override_status() {
+        judgement.status = status;
+        if !(200..300).contains(&status) {
+            judgement.verdict = Verdict::SimulatedFailure;
+        }
+    } else if let Some(forwarder) = &shared.forwarder {
+        match forwarder.relay(headers, judgement.body.clone()).await {
+            Ok(answer) => {
+                judgement.status = answer.status;
+                if !answer.is_success() {
+                    judgement.verdict = Verdict::ForwardFailed;
+                }
+                judgement.app_body = Some(Bytes::from(answer.body));
+            }
+            Err(err) => {
+                judgement.verdict = Verdict::ForwardUnreachable(err.to_string());
+                judgement.status = judgement.verdict.default_status();
+            }
+        }
+    }
+    if !(200..300).contains(&judgement.status)
+        && let Some(key) = judgement.key.take()
+    {
+        // Not acknowledged: the sender will retry, and the retry must count as new.
+        shared.forget(&key);
+    }
+    judgement
+}
+
+/// Reads the whole body, at most `max_body` bytes and within the read timeout.
+async fn read_body(shared: &Shared, incoming: Incoming) -> Result<Bytes, Verdict> {
+    let limited = Limited::new(incoming, shared.max_body);
+    match tokio::time::timeout(shared.read_timeout, limited.collect()).await {
+        Err(_) => Err(Verdict::BodyIncomplete(format!(
+            "the body did not arrive within {}",
+            humantime::format_duration(shared.read_timeout)
+        ))),
+        Ok(Err(err)) if err.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(Verdict::TooLarge {
+                limit: shared.max_body,
+            })
+        }
+        Ok(Err(err)) => Err(Verdict::BodyIncomplete(err.to_string())),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+    }
+}

@@ -1,0 +1,254 @@
+//! The local webhook receiver behind `listen` and `demo`: an HTTP/1.1 server (hyper on tokio) that
+//! verifies, validates, dedupes, records and answers each delivery, and shuts down gracefully.
+//!
+//! Submodules, one job each: `handle` (one request through the checks), `verdict` (what was
+//! concluded and the answer's body), `dedupe` (bounded duplicate memory), `save` (the `--save`
+//! file), `forward` (`--forward-to`), `simulate` (failure simulation), `log` (lines and summary).
+
+pub mod dedupe;
+pub mod forward;
+mod handle;
+pub mod log;
+pub mod save;
+pub mod simulate;
+pub mod verdict;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context;
+use bytes::Bytes;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use crate::cli::Format;
+use crate::secret::Secrets;
+use dedupe::Dedupe;
+use forward::Forwarder;
+use log::{Log, Summary};
+use save::Saver;
+use simulate::Simulation;
+use verdict::Verdict;
+
+/// How long a client may take to send its headers, and separately its body, by default.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Everything that decides how the receiver behaves.
+#[derive(Debug)]
+pub struct Config {
+    /// The path that receives webhooks; any other answers 404.
+    pub path: String,
+    /// Bodies over this many bytes answer 413.
+    pub max_body: usize,
+    /// The secrets a signature may match (several for rotation).
+    pub secrets: Secrets,
+    /// How long a client may take to send its headers, and its body.
+    pub read_timeout: Duration,
+    /// How many accepted delivery keys to remember for duplicate detection (0: off).
+    pub dedupe_capacity: usize,
+    /// Append one record per request to this file before answering.
+    pub save: Option<PathBuf>,
+    /// Relay accepted requests to this URL and answer with its status.
+    pub forward_to: Option<String>,
+    pub simulation: Simulation,
+    /// Print one line per request in this format; `None` prints nothing.
+    pub log: Option<Format>,
+}
+
+/// One request as the receiver saw and judged it, for in-process callers such as `demo`.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub received_at: SystemTime,
+    pub method: String,
+    pub path: String,
+    /// Lower-case header names and values, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    pub verdict: Verdict,
+    pub status: u16,
+}
+
+impl Seen {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// State shared by every connection.
+struct Shared {
+    path: String,
+    max_body: usize,
+    secrets: Secrets,
+    read_timeout: Duration,
+    dedupe: Mutex<Dedupe>,
+    saver: Option<Saver>,
+    forwarder: Option<Forwarder>,
+    simulation: Simulation,
+    log: Log,
+    observer: Option<mpsc::UnboundedSender<Seen>>,
+}
+
+impl Shared {
+    /// Reserves a delivery key; `false` for a duplicate.
+    fn remember(&self, key: &str) -> bool {
+        self.dedupe
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key)
+    }
+
+    /// Releases a key whose delivery was not acknowledged.
+    fn forget(&self, key: &str) {
+        self.dedupe
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(key);
+    }
+}
+
+/// A running receiver.
+pub struct Receiver {
+    addr: SocketAddr,
+    path: String,
+    shutdown: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<()>,
+    shared: Arc<Shared>,
+}
+
+impl Receiver {
+    /// Binds `host:port` and starts serving. `observer`, when given, receives every request
+    /// after it is answered.
+    pub async fn start(
+        host: &str,
+        port: u16,
+        config: Config,
+        observer: Option<mpsc::UnboundedSender<Seen>>,
+    ) -> anyhow::Result<Receiver> {
+        if !config.path.starts_with('/') {
+            anyhow::bail!("--path {} must start with /", config.path);
+        }
+        let saver = match &config.save {
+            Some(path) => Some(
+                Saver::open(path)
+                    .with_context(|| format!("cannot open {} for appending", path.display()))?,
+            ),
+            None => None,
+        };
+        let forwarder = config
+            .forward_to
+            .as_deref()
+            .map(Forwarder::new)
+            .transpose()?;
+        let listener = TcpListener::bind((host, port))
+            .await
+            .with_context(|| format!("cannot listen on {host}:{port}"))?;
+        let addr = listener
+            .local_addr()
+            .with_context(|| format!("cannot listen on {host}:{port}"))?;
+        let shared = Arc::new(Shared {
+            path: config.path.clone(),
+            max_body: config.max_body,
+            secrets: config.secrets,
+            read_timeout: config.read_timeout,
+            dedupe: Mutex::new(Dedupe::new(config.dedupe_capacity)),
+            saver,
+            forwarder,
+            simulation: config.simulation,
+            log: Log::new(config.log),
+            observer,
+        });
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let server = tokio::spawn(serve(listener, shared.clone(), shutdown_rx));
+        Ok(Receiver {
+            addr,
+            path: config.path,
+            shutdown,
+            server,
+            shared,
+        })
+    }
+
+    /// The bound address (the real port when 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://HOST:PORT/PATH`.
+    pub fn url(&self) -> String {
+        format!("http://{}{}", self.addr, self.path)
+    }
+
+    /// The counts so far.
+    pub fn summary(&self) -> Summary {
+        self.shared.log.summary()
+    }
+
+    /// Stops accepting connections, lets the requests in flight finish (waiting at most
+    /// `grace`), and returns the final counts.
+    pub async fn shutdown(self, grace: Duration) -> Summary {
+        let _ = self.shutdown.send(true);
+        let _ = tokio::time::timeout(grace, self.server).await;
+        self.shared.log.flush();
+        self.shared.log.summary()
+    }
+}
+
+/// Accepts connections until shutdown, then waits for the open ones to finish.
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(shared.read_timeout)
+        .keep_alive(true);
+    // Every connection task holds a sender; when all are dropped, `recv` returns None.
+    let (open_tx, mut open_rx) = mpsc::channel::<()>(1);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    // Out of file descriptors or a reset before accept: back off, keep serving.
+                    crate::output::warning(&format!("cannot accept a connection: {err}"));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stopped(&mut shutdown) => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let service = service_fn(move |request| handle::serve(shared.clone(), request));
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let mut shutdown = shutdown.clone();
+        let open = open_tx.clone();
+        tokio::spawn(async move {
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopped(&mut shutdown) => {
+                    // Finish the request in flight, then close instead of keeping alive.
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.as_mut().await;
+                }
+            }
+            drop(open);
+        });
+    }
+    drop(listener);
+    drop(open_tx);
+    let _ = open_rx.recv().await;
+}
+
+/// Resolves once shutdown has been asked for (or the receiver is gone).
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
