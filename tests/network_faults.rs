@@ -170,3 +170,65 @@ fn probe_survives_an_endless_answer_to_every_case() {
     assert!(!ran.stdout.contains("no answer"), "{}", ran.stdout);
     assert!(server.connections() > 1);
 }
+
+fn send(url: &str, timeout: &str) -> Ran {
+    let output = cmd()
+        .args([
+            "send",
+            "card.created",
+            "--url",
+            url,
+            "--secret",
+            SECRET,
+            "--timeout",
+            timeout,
+        ])
+        .args(["--format", "json"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    Ran::from(output)
+}
+
+#[test]
+fn send_faults() {
+    let refused = refused_url();
+    send(&refused, "5s").expect(1, &format!("connection refused at {refused}"));
+    send(UNRESOLVABLE_URL, "10s").expect(1, "no-such-host.invalid");
+    for fault in [Fault::Reset, Fault::HalfAnswer] {
+        let server = FaultServer::start(fault);
+        send(&server.url("/webhook"), "5s").expect(1, "reset or closed before a full answer");
+    }
+    let silent = FaultServer::start(Fault::Silent);
+    let url = silent.url("/webhook");
+    send(&url, "700ms").expect(1, &format!("no answer from {url} within 700ms"));
+    let redirect = FaultServer::start(Fault::Redirect);
+    send(&redirect.url("/webhook"), "5s").expect(1, "302");
+    assert_eq!(redirect.connections(), 1);
+    let endless = FaultServer::start(Fault::EndlessBody);
+    let ran = send(&endless.url("/webhook"), "60s");
+    ran.expect(0, "200");
+    assert_eq!(
+        ran.json()["deliveries"][0]["attempts"][0]["response_body_truncated"],
+        true
+    );
+    // Load mode: a connection left with an unread answer is not reused for the next delivery.
+    let endless = FaultServer::start(Fault::EndlessBody);
+    let output = cmd()
+        .args([
+            "send",
+            "--all",
+            "--url",
+            &endless.url("/webhook"),
+            "--secret",
+            SECRET,
+        ])
+        .args(["--count", "10", "--concurrency", "2", "--timeout", "60s"])
+        .timeout(Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let ran = Ran::from(output);
+    ran.clean();
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    assert_eq!(endless.connections(), 10);
+}
