@@ -4,11 +4,16 @@
 
 mod common;
 mod hostile_support;
+mod listen_support;
 
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use common::cmd;
 use hostile_support::*;
+use listen_support::{Listen, deliver, unique_body};
+
+const SECRET_LISTEN: &str = listen_support::SECRET;
 
 const SECRET: &str = "whsec_faults";
 
@@ -231,4 +236,177 @@ fn send_faults() {
     ran.clean();
     assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
     assert_eq!(endless.connections(), 10);
+}
+
+/// `listen --forward-to` an app that misbehaves: the sender gets a 5xx (or the app's own status)
+/// with the reason, never a hang, and listen keeps serving.
+#[test]
+fn listen_forward_to_faulty_apps() {
+    for (fault, status, text) in [
+        (Fault::Reset, 502, "reset or closed before a full answer"),
+        (
+            Fault::HalfAnswer,
+            502,
+            "reset or closed before a full answer",
+        ),
+        (Fault::Redirect, 302, ""),
+        (Fault::EndlessBody, 200, "xxxx"),
+    ] {
+        let app = FaultServer::start(fault);
+        let listen = Listen::start(&["--secret", SECRET_LISTEN, "--forward-to", &app.url("/app")]);
+        let (got, body) = deliver(
+            listen.addr,
+            "connection.created",
+            &unique_body(7),
+            SECRET_LISTEN,
+        );
+        assert_eq!(got, status, "{fault:?}: {body}");
+        assert!(body.contains(text), "{fault:?}: {body}");
+        assert!(
+            body.len() <= 64 * 1024,
+            "{fault:?}: {} bytes relayed",
+            body.len()
+        );
+        // Still serving.
+        let (again, _) = deliver(
+            listen.addr,
+            "connection.created",
+            &unique_body(8),
+            SECRET_LISTEN,
+        );
+        assert!(again > 0);
+        let (code, _, stderr) = listen.stop("-TERM");
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    for url in [UNRESOLVABLE_URL.to_string(), refused_url()] {
+        let listen = Listen::start(&["--secret", SECRET_LISTEN, "--forward-to", &url]);
+        let (got, body) = deliver(
+            listen.addr,
+            "connection.created",
+            &unique_body(9),
+            SECRET_LISTEN,
+        );
+        assert_eq!(got, 502, "{url}: {body}");
+        assert!(body.contains(&url), "{url}: {body}");
+    }
+}
+
+/// An app that never answers: the forward gives up at the reference's 30 s deadline and says so.
+#[test]
+fn listen_forward_to_a_silent_app_times_out() {
+    let app = FaultServer::start(Fault::Silent);
+    let listen = Listen::start(&["--secret", SECRET_LISTEN, "--forward-to", &app.url("/app")]);
+    let started = Instant::now();
+    // Not listen_support::deliver: its client gives up after 20 s, before the forward does.
+    let body = unique_body(10);
+    let signature = common::expected_signature(SECRET_LISTEN, &body);
+    let mut stream = std::net::TcpStream::connect(listen.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let head = format!(
+        "POST /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nX-Webhook-Signature: {signature}\r\n\
+         X-Webhook-Event: connection.created\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body).unwrap();
+    let (got, body) = listen_support::read_response(&mut stream);
+    assert!(got >= 500, "{got}: {body}");
+    assert!(body.contains("no answer") && body.contains("30s"), "{body}");
+    assert!(started.elapsed() < Duration::from_secs(50));
+}
+
+/// A client that sends half its body and hangs up: nothing saved for it, nothing broken for the
+/// next client.
+#[test]
+fn listen_survives_a_client_that_disconnects_mid_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    let listen = Listen::start(&["--secret", SECRET_LISTEN, "--save", save.to_str().unwrap()]);
+    for _ in 0..5 {
+        let mut stream = std::net::TcpStream::connect(listen.addr).unwrap();
+        stream
+            .write_all(b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"event\":")
+            .unwrap();
+        drop(stream);
+    }
+    let body = unique_body(11);
+    let (status, _) = deliver(listen.addr, "connection.created", &body, SECRET_LISTEN);
+    assert_eq!(status, 200);
+    let (code, _, stderr) = listen.stop("-TERM");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let saved = listen_support::saved(&save);
+    let accepted: Vec<_> = saved.iter().filter(|r| r.status == Some(200)).collect();
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(accepted[0].body_bytes().unwrap(), body);
+}
+
+/// 1,000 connections at once on loopback: every delivery is answered, each accepted one saved
+/// exactly once, and the run ends by itself.
+#[test]
+fn listen_under_1000_concurrent_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    let listen = Listen::start(&["--secret", SECRET_LISTEN, "--save", save.to_str().unwrap()]);
+    let addr = listen.addr;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let statuses: Vec<u16> = runtime.block_on(async move {
+        let tasks: Vec<_> = (0..1000u64)
+            .map(|i| {
+                tokio::spawn(async move {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let body = unique_body(1_000_000 + i);
+                    let signature = common::expected_signature(SECRET_LISTEN, &body);
+                    let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+                    let head = format!(
+                        "POST /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+                         Content-Type: application/json\r\nX-Webhook-Signature: {signature}\r\n\
+                         X-Webhook-Event: connection.created\r\nContent-Length: {}\r\n\r\n",
+                        body.len()
+                    );
+                    stream.write_all(head.as_bytes()).await.ok()?;
+                    stream.write_all(&body).await.ok()?;
+                    let mut answer = Vec::new();
+                    stream.read_to_end(&mut answer).await.ok()?;
+                    String::from_utf8_lossy(&answer)
+                        .split(' ')
+                        .nth(1)?
+                        .parse::<u16>()
+                        .ok()
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        let all = async {
+            for task in tasks {
+                statuses.push(task.await.ok().flatten().unwrap_or(0));
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(120), all)
+            .await
+            .expect("1,000 deliveries finish by themselves");
+        statuses
+    });
+    let ok = statuses.iter().filter(|&&s| s == 200).count();
+    assert_eq!(ok, 1000, "answers: {:?}", {
+        let mut other: Vec<_> = statuses.iter().filter(|&&s| s != 200).collect();
+        other.dedup();
+        other
+    });
+    let (code, _, stderr) = listen.stop("-TERM");
+    assert_eq!(code, Some(0), "{stderr}");
+    let saved = listen_support::saved(&save);
+    let mut bodies: Vec<Vec<u8>> = saved.iter().map(|r| r.body_bytes().unwrap()).collect();
+    assert_eq!(bodies.len(), 1000);
+    bodies.sort();
+    bodies.dedup();
+    assert_eq!(bodies.len(), 1000, "a delivery was saved twice");
 }
