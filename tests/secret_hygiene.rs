@@ -4,11 +4,13 @@
 
 mod common;
 mod hostile_support;
+mod listen_support;
 
 use std::time::Duration;
 
 use common::{TestServer, cmd, expected_signature};
 use hostile_support::*;
+use listen_support::{Listen, deliver, unique_body};
 
 const CANARY: &str = "S3CR3T-canary-7f1d";
 
@@ -275,5 +277,156 @@ fn replay_and_probe_send_signatures_never_the_secret() {
             "sent: {}",
             String::from_utf8_lossy(&wire)
         );
+    }
+}
+
+#[test]
+fn send_never_shows_or_sends_the_secret() {
+    let server = TestServer::ok();
+    let url = server.url("/webhook");
+    for format in ["human", "json"] {
+        run_clean(
+            "send --dry-run",
+            cmd().args([
+                "send",
+                "card.created",
+                "--dry-run",
+                "--secret",
+                CANARY,
+                "--format",
+                format,
+            ]),
+        )
+        .expect(0, "X-Webhook-Signature");
+        run_clean(
+            "send",
+            cmd().args([
+                "send",
+                "card.created",
+                "--url",
+                &url,
+                "--secret",
+                CANARY,
+                "--format",
+                format,
+            ]),
+        )
+        .expect(0, "200");
+        run_clean(
+            "send, refused",
+            cmd()
+                .args([
+                    "send",
+                    "card.created",
+                    "--url",
+                    &refused_url(),
+                    "--secret",
+                    CANARY,
+                ])
+                .args(["--format", format]),
+        );
+        run_clean(
+            "send, bad --set",
+            cmd()
+                .args([
+                    "send",
+                    "card.created",
+                    "--dry-run",
+                    "--secret",
+                    CANARY,
+                    "--set",
+                    "data..x=1",
+                ])
+                .args(["--format", format]),
+        );
+    }
+    run_clean(
+        "send --all, load mode",
+        cmd().args([
+            "send",
+            "--all",
+            "--url",
+            &url,
+            "--secret",
+            CANARY,
+            "--count",
+            "20",
+            "--concurrency",
+            "4",
+        ]),
+    );
+    for request in server.requests() {
+        let mut wire = request.body.clone();
+        for (name, value) in &request.headers {
+            wire.extend(format!("{name}: {value}\n").into_bytes());
+        }
+        assert!(
+            leaks(&wire).is_none(),
+            "sent: {}",
+            String::from_utf8_lossy(&wire)
+        );
+    }
+}
+
+#[test]
+fn listen_never_shows_or_saves_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    for format in ["human", "json"] {
+        let listen = Listen::start(&[
+            "--secret",
+            CANARY,
+            "--save",
+            save.to_str().unwrap(),
+            "--format",
+            format,
+        ]);
+        let body = unique_body(5);
+        assert_eq!(
+            deliver(listen.addr, "connection.created", &body, CANARY).0,
+            200
+        );
+        assert_eq!(
+            deliver(listen.addr, "connection.created", &unique_body(6), "wrong").0,
+            401
+        );
+        let (code, lines, stderr) = listen.stop("-TERM");
+        assert_eq!(code, Some(0), "{stderr}");
+        let printed = lines.join("\n");
+        assert!(
+            leaks(printed.as_bytes()).is_none(),
+            "listen {format} printed the secret:\n{printed}"
+        );
+        assert!(
+            leaks(stderr.as_bytes()).is_none(),
+            "listen {format} stderr:\n{stderr}"
+        );
+    }
+    assert_file_clean("listen --save", &save);
+    // The saved records verify with the secret, and verify does not print it either.
+    run_clean(
+        "verify the saved records",
+        cmd().args(["verify", save.to_str().unwrap(), "--secret", CANARY]),
+    );
+}
+
+#[test]
+fn demo_never_shows_a_secret() {
+    for format in ["human", "json"] {
+        let ran = run_clean(
+            "demo",
+            cmd()
+                .args(["demo", "--format", format])
+                .env("TITANCARD_WEBHOOK_SECRET", CANARY),
+        );
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        // demo makes its own secret, whsec_ and 48 hex digits: no such token may be printed.
+        for text in [&ran.stdout, &ran.stderr] {
+            let token = text.match_indices("whsec_").find(|(at, _)| {
+                let rest = &text[at + 6..];
+                rest.len() >= 48 && rest[..48].bytes().all(|b| b.is_ascii_hexdigit())
+            });
+            assert!(token.is_none(), "demo printed its secret:\n{text}");
+        }
     }
 }
