@@ -5,6 +5,7 @@
 
 use titancard_wh::capture::{self, InputKind};
 use titancard_wh::diagnose::diagnose;
+use titancard_wh::record::RequestRecord;
 use titancard_wh::schema::validate_payload;
 use titancard_wh::secret::Secret;
 use titancard_wh::signature::{parse_header, sign, verify};
@@ -28,6 +29,58 @@ pub fn capture(data: &[u8]) {
         assert!(request.body.len() <= data.len());
     }
     let _ = capture::parse_jsonl("fuzz", data);
+    round_trips(data);
+}
+
+/// Any body, framed by Content-Length or chunked (CRLF or bare LF), or saved in a `listen --save`
+/// record, is read back byte for byte with no warning.
+fn round_trips(body: &[u8]) {
+    for eol in ["\r\n", "\n"] {
+        let mut raw = format!(
+            "POST /w HTTP/1.1{eol}Host: x{eol}Content-Length: {}{eol}{eol}",
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(body);
+        let (request, warnings) = capture::parse_http("rt", &raw).expect("a sized capture parses");
+        assert_eq!(&*request.body, body);
+        assert!(warnings.is_empty(), "{warnings:?}");
+
+        let mut raw =
+            format!("POST /w HTTP/1.1{eol}Host: x{eol}Transfer-Encoding: chunked{eol}{eol}")
+                .into_bytes();
+        let (mut rest, mut size) = (body, 1usize);
+        while !rest.is_empty() {
+            let n = size.min(rest.len());
+            raw.extend_from_slice(format!("{n:x}{eol}").as_bytes());
+            raw.extend_from_slice(&rest[..n]);
+            raw.extend_from_slice(eol.as_bytes());
+            rest = &rest[n..];
+            size = size * 2 + 1;
+        }
+        raw.extend_from_slice(format!("0{eol}{eol}").as_bytes());
+        let (request, warnings) =
+            capture::parse_http("rt", &raw).expect("a chunked capture parses");
+        assert_eq!(&*request.body, body);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+    let (text, body_encoding) = RequestRecord::encode_body(body);
+    let record = RequestRecord {
+        received_at: "2026-01-01T00:00:00Z".into(),
+        method: "POST".into(),
+        path: "/w".into(),
+        headers: vec![("X-Any".into(), String::from_utf8_lossy(body).into_owned())],
+        body: text,
+        body_encoding,
+        status: Some(200),
+        verdict: None,
+    };
+    let mut line = serde_json::to_vec(&record).expect("a record serializes");
+    line.push(b'\n');
+    let records = capture::parse_jsonl("rt", &line).expect("a saved record reads back");
+    assert_eq!(records.requests.len(), 1);
+    assert_eq!(&*records.requests[0].body, body);
+    assert_eq!(records.requests[0].headers, record.headers);
 }
 
 /// Signature headers and the mismatch diagnosis. The first byte picks a mode: an arbitrary header
@@ -106,8 +159,34 @@ pub fn signature(data: &[u8]) {
     assert!(diagnose(&secrets, body, None).is_none());
 }
 
-/// Validation of arbitrary bytes: parsed as JSON, then checked against the event schemas.
+/// Validation of arbitrary bytes, as `validate` does it: a .json file and a .jsonl file, lenient
+/// and strict. Every finding is placed at a line and column inside the input; then the schemas
+/// alone on whatever parses.
 pub fn validate(data: &[u8]) {
+    let lines = data.split(|&b| b == b'\n').count();
+    for json_lines in [false, true] {
+        for strict in [false, true] {
+            let reports = titancard_wh::validate::check_bytes(data, json_lines, strict);
+            assert!(!reports.is_empty());
+            for report in &reports {
+                assert!(
+                    (1..=lines).contains(&report.line),
+                    "payload at line {}",
+                    report.line
+                );
+                for finding in &report.findings {
+                    assert!(
+                        (1..=lines).contains(&finding.line) && finding.column >= 1,
+                        "{}:{} in {lines} lines: {}",
+                        finding.line,
+                        finding.column,
+                        finding.message
+                    );
+                    assert!(!finding.message.is_empty());
+                }
+            }
+        }
+    }
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };

@@ -4,6 +4,7 @@
 
 mod common;
 mod hostile_support;
+mod listen_support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -471,6 +472,27 @@ fn ipv6_literal_urls() {
             run(&["replay", &capture, "--url", &url]).expect(0, "200");
             let seen = String::from_utf8_lossy(&server.join().unwrap()).into_owned();
             assert!(seen.starts_with("POST /webhook HTTP/1.1\r\n"), "{seen}");
+            let (url, server) = ipv6_server().unwrap();
+            let body = write(dir.path(), "empty-object.json", b"{}");
+            run(&[
+                "send",
+                "card.created",
+                "--payload",
+                path(&body),
+                "--no-validate",
+                "--url",
+                &url,
+                "--secret",
+                SECRET,
+            ])
+            .expect(0, "200");
+            let seen = String::from_utf8_lossy(&server.join().unwrap()).into_owned();
+            assert!(seen.contains(&expected_signature(SECRET, b"{}")), "{seen}");
+            // listen on the IPv6 loopback.
+            let listen = listen_support::Listen::start(&["--host", "::1", "--secret", SECRET]);
+            assert!(listen.url.starts_with("http://[::1]:"), "{}", listen.url);
+            let (status, _) = listen_support::deliver(listen.addr, "card.created", b"{}", SECRET);
+            assert!(status > 0);
         }
         None => {
             // No IPv6 loopback here: the failure must still be a clean, named one.
@@ -597,6 +619,9 @@ fn a_100_mb_body_is_not_copied_over_and_over() {
     // record's body is then moved, not copied again.
     let (ran, peak) = run_measured(&["verify", path(&records), "--secret", SECRET], None);
     check("verify records", &ran, peak, 0, "valid  card.created", 3.5);
+    // validate holds the file and the parsed payload (the 100 MB string once more).
+    let (ran, peak) = run_measured(&["validate", path(&bare)], None);
+    check("validate", &ran, peak, 1, "big.json:1:", 2.5);
     // From stdin, with a wrong signature: the mismatch diagnosis must not multiply the body.
     let wrong = expected_signature("another", b"x");
     let (ran, peak) = run_measured(
@@ -611,4 +636,197 @@ fn a_100_mb_body_is_not_copied_over_and_over() {
         "larger than 8 MiB",
         1.5,
     );
+}
+
+#[test]
+fn validate_hostile_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let digits = "9".repeat(400);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.json", Vec::new(), "empty file"),
+        ("garbage.json", GARBAGE.to_vec(), "1:1"),
+        (
+            "nul.json",
+            b"{\"event\":\"card.created\",\x00}".to_vec(),
+            "1:",
+        ),
+        ("deep.json", deep_json(100_000), "1:"),
+        (
+            "digits.json",
+            format!(r#"{{"event":"card.created","timestamp":{digits},"data":{{}}}}"#).into_bytes(),
+            "digits.json:1:436: error: not valid JSON: number out of range",
+        ),
+        (
+            "array.json",
+            br#"[{"event":"card.created","timestamp":1,"data":{}}]"#.to_vec(),
+            "1:1",
+        ),
+    ];
+    for (name, bytes, text) in &cases {
+        let file = write(dir.path(), name, bytes);
+        let ran = run(&["validate", path(&file)]);
+        ran.expect(1, text);
+        assert!(
+            ran.stdout.contains(name) || ran.stderr.contains(name),
+            "{name}: {}",
+            ran.stdout
+        );
+        let ran = run(&["validate", path(&file), "--format", "json"]);
+        ran.clean();
+        assert_eq!(ran.code, 1, "{name}");
+        ran.json();
+    }
+    // Unusable paths are exit 2 and named.
+    let folder = dir.path().join("empty-folder");
+    std::fs::create_dir(&folder).unwrap();
+    run(&["validate", path(&folder)]).error(path(&folder));
+    let missing = dir.path().join("missing.json");
+    run(&["validate", path(&missing)]).error(path(&missing));
+    run(&["validate", UNREADABLE]).error(UNREADABLE);
+    // Stdin with garbage.
+    run_stdin(&["validate", "-"], GARBAGE).expect(1, "stdin");
+}
+
+#[test]
+fn send_refuses_malformed_set_paths_and_payload_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "http://127.0.0.1:9/webhook";
+    for (set, text) in [
+        ("data..x=1", "invalid path 'data..x'"),
+        ("data.tags[x]=1", "invalid path 'data.tags[x]'"),
+        ("data.tags[=1", "invalid path 'data.tags['"),
+        ("=1", "invalid"),
+        ("data.nope=1", "data.nope"),
+        ("novalue", "novalue"),
+    ] {
+        run(&[
+            "send",
+            "connection.created",
+            "--dry-run",
+            "--secret",
+            SECRET,
+            "--set",
+            set,
+        ])
+        .error(text);
+    }
+    for (unset, text) in [
+        ("data..x", "invalid path 'data..x'"),
+        ("data.tags[x]", "invalid path"),
+    ] {
+        run(&[
+            "send",
+            "connection.created",
+            "--dry-run",
+            "--secret",
+            SECRET,
+            "--unset",
+            unset,
+        ])
+        .error(text);
+    }
+    let digits = "9".repeat(400);
+    for (name, bytes) in [
+        ("empty.json", Vec::new()),
+        ("garbage.json", GARBAGE.to_vec()),
+        ("deep.json", deep_json(100_000)),
+        (
+            "array.json",
+            br#"[{"event":"card.created","timestamp":1,"data":{}}]"#.to_vec(),
+        ),
+        (
+            "digits.json",
+            format!(r#"{{"event":"card.created","timestamp":{digits},"data":{{}}}}"#).into_bytes(),
+        ),
+    ] {
+        let file = write(dir.path(), name, &bytes);
+        let ran = run(&[
+            "send",
+            "--payload",
+            path(&file),
+            "--url",
+            url,
+            "--secret",
+            SECRET,
+        ]);
+        ran.clean();
+        assert_eq!(ran.code, 2, "{name}: {}", ran.stderr);
+        assert!(ran.stderr.contains(path(&file)), "{name}: {}", ran.stderr);
+    }
+    let folder = path(dir.path()).to_string();
+    run(&[
+        "send",
+        "--payload",
+        &folder,
+        "--url",
+        url,
+        "--secret",
+        SECRET,
+    ])
+    .error(&folder);
+    for url in [
+        "file:///etc/passwd",
+        "ftp://example.com/x",
+        "http://",
+        "http://:8080/x",
+        "not a url",
+    ] {
+        run(&[
+            "send",
+            "connection.created",
+            "--url",
+            url,
+            "--secret",
+            SECRET,
+        ])
+        .error(&format!("invalid URL '{url}'"));
+    }
+    run(&["send", "card.creatd", "--url", url, "--secret", SECRET])
+        .expect(2, "did you mean card.created?");
+}
+
+#[test]
+fn schema_and_listen_refuse_unusable_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    run(&["schema", "card.creatd"]).expect(2, "did you mean card.created?");
+    let file = write(dir.path(), "a-file", b"x");
+    run(&["schema", "--out", path(&file)]).error(path(&file));
+    // listen --save into a folder that does not exist, or onto a folder.
+    let nowhere = dir.path().join("no/such/dir/events.jsonl");
+    run(&[
+        "listen",
+        "--port",
+        "0",
+        "--secret",
+        SECRET,
+        "--save",
+        path(&nowhere),
+    ])
+    .error(path(&nowhere));
+    run(&[
+        "listen",
+        "--port",
+        "0",
+        "--secret",
+        SECRET,
+        "--save",
+        path(dir.path()),
+    ])
+    .error(path(dir.path()));
+    for url in ["file:///etc/passwd", "ftp://x/", "http://"] {
+        run(&[
+            "listen",
+            "--port",
+            "0",
+            "--secret",
+            SECRET,
+            "--forward-to",
+            url,
+        ])
+        .error(&format!("invalid URL '{url}'"));
+    }
+    // A port already in use.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    run(&["listen", "--port", &port, "--secret", SECRET]).error(&port);
 }
