@@ -76,7 +76,6 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
         .await
         .context("cannot start the embedded receiver")?;
     let url = receiver.url();
-    let client = delivery::client(TIMEOUT)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_millis() as u64);
@@ -85,7 +84,7 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
     for spec in &CATALOGUE {
         let body = fresh_sample(spec, now)?;
         let request = OutgoingRequest::signed(&url, spec.name, body.clone(), &secret);
-        let answer = delivery::post(&client, &request, TIMEOUT).await;
+        let answer = delivery::send_once(&request, TIMEOUT).await;
         let seen = match &answer {
             // The receiver reports a request right after answering it.
             Ok(_) => tokio::time::timeout(Duration::from_secs(5), seen_rx.recv())

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::Outcome;
 use crate::cli::{ProbeArgs, ProbeFormat};
-use crate::delivery::{check_url, client};
+use crate::delivery::check_url;
 use crate::events::{CATALOGUE, EventSpec};
 use crate::output::write_json_line;
 use crate::probe::{cases, report, run};
@@ -21,14 +21,12 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     let secrets = Secrets::resolve(&args.secret)?;
     let events = selected_events(&args.event);
     let cases = cases::build(&args.url, secrets.primary(), &events, now_ms())?;
-    let client = client(args.timeout)?;
     let mut out = std::io::stdout().lock();
     let report = match args.format {
         ProbeFormat::Human => {
             let mut table = report::Table::start(&mut out, &args.url, &cases, args.timeout)?;
             let mut written = Ok(());
             let report = crate::runtime()?.block_on(run::run_all(
-                &client,
                 &args.url,
                 cases,
                 args.timeout,
@@ -43,13 +41,8 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
             report
         }
         ProbeFormat::Json | ProbeFormat::Junit => {
-            let report = crate::runtime()?.block_on(run::run_all(
-                &client,
-                &args.url,
-                cases,
-                args.timeout,
-                |_| {},
-            ));
+            let report =
+                crate::runtime()?.block_on(run::run_all(&args.url, cases, args.timeout, |_| {}));
             if args.format == ProbeFormat::Json {
                 write_json_line(&mut out, &report::to_json(&report)?)?;
             } else {
