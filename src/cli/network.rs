@@ -12,7 +12,7 @@ use crate::events::{EventSpec, parse_event};
 #[command(after_help = "Examples:
   titancard-wh send connection.created --url http://localhost:3000/webhook --secret whsec_test
   titancard-wh send card.updated --url URL --set data.title=CTO --set 'data.changed_fields=[\"title\"]'
-  titancard-wh send connection.created --url URL --unset data.phone
+  titancard-wh send connection.created --url URL --set data.phone=null --unset 'data.tags[1]'
   titancard-wh send --all --url URL
   titancard-wh send connection.created --payload my-event.json --url URL
   titancard-wh send connection.created --dry-run
