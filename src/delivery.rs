@@ -2,7 +2,6 @@
 //! failures described in plain words. `send`, `probe`, `replay`, `demo` and `listen --forward-to`
 //! all deliver through here.
 
-use std::error::Error as _;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -113,12 +112,12 @@ impl DeliveryError {
 }
 
 /// Checks that `url` is an absolute http(s) URL with a host, before anything is sent.
-pub fn check_url(url: &str) -> Result<reqwest::Url, DeliveryError> {
+pub fn check_url(url: &str) -> Result<url::Url, DeliveryError> {
     let invalid = |reason: &str| DeliveryError::InvalidUrl {
         url: url.to_string(),
         reason: reason.to_string(),
     };
-    let parsed = reqwest::Url::parse(url).map_err(|err| invalid(&err.to_string()))?;
+    let parsed = url::Url::parse(url).map_err(|err| invalid(&err.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid(
             "only http:// and https:// URLs can receive webhooks",
@@ -130,54 +129,36 @@ pub fn check_url(url: &str) -> Result<reqwest::Url, DeliveryError> {
     Ok(parsed)
 }
 
-/// An HTTP client as a webhook sender behaves: never follows redirects (a 3xx is an answer, and
-/// a failure), gives up after `timeout`, and writes header names in their canonical case.
-/// reqwest adds `Accept: */*` to every request and cannot be told not to; `send_once` and
-/// `deliver` send exactly the headers given.
-pub fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout)
-        .default_headers(reqwest::header::HeaderMap::new())
-        .http1_title_case_headers()
-        .no_proxy()
-        .build()
-        .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))
-}
+/// Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), and the ones
+/// the client writes itself for its own connection (Host, Content-Length). A request relayed or
+/// replayed on a new connection drops them.
+const CONNECTION_HEADERS: [&str; 11] = [
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
 
-/// Sends one request and reads the answer (its body up to `MAX_RESPONSE_BODY`).
-pub async fn post(
-    client: &reqwest::Client,
-    request: &OutgoingRequest,
-    timeout: Duration,
-) -> Result<Answer, DeliveryError> {
-    let url = check_url(&request.url)?;
-    let mut builder = client.post(url).body(request.body.clone());
-    for (name, value) in &request.headers {
-        builder = builder.header(name.as_str(), value.as_str());
-    }
-    let started = Instant::now();
-    let describe = |err: reqwest::Error| describe_error(&request.url, timeout, &err);
-    let mut response = builder.send().await.map_err(describe)?;
-    let status = response.status().as_u16();
-    let mut body = Vec::new();
-    let mut body_truncated = false;
-    while let Some(chunk) = response.chunk().await.map_err(describe)? {
-        let room = MAX_RESPONSE_BODY.saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if chunk.len() > room {
-            // The rest is not read: an endless answer must not hold the delivery until the
-            // timeout. Dropping the response closes the connection.
-            body_truncated = true;
-            break;
-        }
-    }
-    Ok(Answer {
-        status,
-        latency: started.elapsed(),
-        body,
-        body_truncated,
-    })
+/// `headers` without the connection-specific ones, ready to go out on a new connection (used by
+/// `listen --forward-to` and `replay`). `Expect` is dropped too: the body is sent at once.
+pub fn relayable_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(name, _)| {
+            !CONNECTION_HEADERS
+                .iter()
+                .chain(&["expect"])
+                .any(|own| name.eq_ignore_ascii_case(own))
+        })
+        .cloned()
+        .collect()
 }
 
 // Reference, "Retry Behavior": "Retry up to 3 times with exponential backoff (1min, 5min, 15min)".
@@ -267,53 +248,6 @@ pub async fn deliver(
             Some(delay) => tokio::time::sleep(delay).await,
             None => return attempts,
         }
-    }
-}
-
-/// Turns reqwest's layered error into one of the plain kinds.
-fn describe_error(url: &str, timeout: Duration, err: &reqwest::Error) -> DeliveryError {
-    let url = url.to_string();
-    if err.is_timeout() {
-        return DeliveryError::Timeout {
-            url,
-            after: timeout,
-        };
-    }
-    let mut source = err.source();
-    let mut text = err.to_string();
-    while let Some(cause) = source {
-        if let Some(io_err) = cause.downcast_ref::<std::io::Error>() {
-            match io_err.kind() {
-                std::io::ErrorKind::ConnectionRefused => {
-                    return DeliveryError::ConnectionRefused { url };
-                }
-                std::io::ErrorKind::ConnectionReset
-                | std::io::ErrorKind::ConnectionAborted
-                | std::io::ErrorKind::BrokenPipe
-                | std::io::ErrorKind::UnexpectedEof => {
-                    return DeliveryError::ConnectionReset { url };
-                }
-                std::io::ErrorKind::TimedOut => {
-                    return DeliveryError::Timeout {
-                        url,
-                        after: timeout,
-                    };
-                }
-                _ => {}
-            }
-        }
-        text = cause.to_string();
-        source = cause.source();
-    }
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        DeliveryError::UnresolvedHost { url }
-    } else if lower.contains("connection closed") || lower.contains("incomplete message") {
-        DeliveryError::ConnectionReset { url }
-    } else if err.is_connect() {
-        DeliveryError::Connect { url, reason: text }
-    } else {
-        DeliveryError::Other { url, reason: text }
     }
 }
 

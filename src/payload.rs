@@ -6,6 +6,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use crate::events::{EventSpec, closest_of};
@@ -97,15 +98,26 @@ pub fn sample_value(spec: &EventSpec) -> Value {
     serde_json::from_str(spec.sample).unwrap_or(Value::Null)
 }
 
+/// The bytes of `spec`'s sample with the envelope timestamp set to `timestamp`: a fresh
+/// delivery of the sample, as `probe` and `demo` send it.
+pub fn sample_with_timestamp(spec: &EventSpec, timestamp: u64) -> Bytes {
+    let mut value = sample_value(spec);
+    set_timestamp(&mut value, timestamp);
+    Bytes::from(to_bytes(&value))
+}
+
+fn set_timestamp(payload: &mut Value, timestamp: u64) {
+    if let Some(object) = payload.as_object_mut() {
+        object.insert("timestamp".into(), Value::from(timestamp));
+    }
+}
+
 /// The payload to send for `spec`: its sample, the timestamp (now unless given), then the sets
 /// and unsets. Every path must lead to a field the event's sample has.
 pub fn build(spec: &EventSpec, overrides: &Overrides) -> Result<Value, PayloadError> {
     let sample = sample_value(spec);
     let mut value = sample.clone();
-    if let Some(object) = value.as_object_mut() {
-        let timestamp = overrides.timestamp.unwrap_or_else(now_millis);
-        object.insert("timestamp".into(), Value::from(timestamp));
-    }
+    set_timestamp(&mut value, overrides.timestamp.unwrap_or_else(now_millis));
     for (path, new) in &overrides.set {
         check_known(spec, &sample, path)?;
         *slot(spec, &mut value, path, true)? = new.clone();

@@ -34,14 +34,47 @@ pub fn keyed_mac(secret: &Secret) -> HmacSha256 {
 
 /// The raw 32-byte HMAC-SHA256 of `body`.
 pub fn digest(secret: &Secret, body: &[u8]) -> [u8; 32] {
-    let mut mac = keyed_mac(secret);
-    mac.update(body);
-    mac.finalize().into_bytes().into()
+    Signer::new(secret).digest(body)
 }
 
 /// The header value for `body`: `sha256=` followed by 64 lowercase hex digits.
 pub fn sign(secret: &Secret, body: &[u8]) -> String {
-    format!("{SCHEME_PREFIX}{}", hex::encode(digest(secret, body)))
+    Signer::new(secret).sign(body)
+}
+
+/// A MAC keyed once and cloned for each body, for callers that sign many bodies with one secret
+/// (load mode): the key schedule is paid once, not per body.
+#[derive(Clone)]
+pub struct Signer {
+    keyed: HmacSha256,
+}
+
+impl Signer {
+    pub fn new(secret: &Secret) -> Self {
+        Signer {
+            keyed: keyed_mac(secret),
+        }
+    }
+
+    /// The raw 32-byte HMAC-SHA256 of `body`.
+    pub fn digest(&self, body: &[u8]) -> [u8; 32] {
+        let mut mac = self.keyed.clone();
+        mac.update(body);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// The 64 lowercase hex digits of the signature of `body`, without the `sha256=` prefix.
+    pub fn hex_digits(&self, body: &[u8]) -> [u8; 64] {
+        let mut digits = [0u8; 64];
+        // 32 bytes always fill exactly 64 hex digits.
+        let _ = hex::encode_to_slice(self.digest(body), &mut digits);
+        digits
+    }
+
+    /// The header value for `body`: `sha256=` followed by 64 lowercase hex digits.
+    pub fn sign(&self, body: &[u8]) -> String {
+        format!("{SCHEME_PREFIX}{}", hex::encode(self.digest(body)))
+    }
 }
 
 /// Why a signature header value is not a well-formed `sha256=<64 lowercase hex>`, or why a

@@ -4,12 +4,14 @@
 
 mod common;
 mod listen_support;
+mod peers_support;
 mod probe_support;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
 use common::{Reply, TestServer, cmd};
+use peers_support::Peer;
 use probe_support::*;
 use serde_json::Value;
 
@@ -398,7 +400,7 @@ fn usage_errors_exit_2_before_anything_is_sent() {
 
 #[test]
 fn the_reference_flask_receiver_crashes_on_a_missing_signature() {
-    let peer = Peer::flask();
+    let peer = Peer::flask(SECRET);
     let (code, document) = probe_json(&peer.url, &["--timeout", "10s"]);
     assert_eq!(code, 1, "{document}");
     // request.headers.get() gives None, and hmac.compare_digest(None, str) raises TypeError.
@@ -411,7 +413,7 @@ fn the_reference_flask_receiver_crashes_on_a_missing_signature() {
 
 #[test]
 fn the_reference_express_receiver_crashes_on_four_cases() {
-    let peer = Peer::express();
+    let peer = Peer::express(SECRET);
     let (code, document) = probe_json(&peer.url, &["--timeout", "10s"]);
     assert_eq!(code, 1, "{document}");
     // Buffer.from(undefined) throws on a missing header; timingSafeEqual throws on any length

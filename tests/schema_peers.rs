@@ -3,29 +3,15 @@
 //! (TITANCARD_PEERS); a missing peer fails the test.
 
 mod common;
+mod peers_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::cmd;
+use peers_support::peer;
 use serde_json::Value;
-
-fn peers() -> PathBuf {
-    std::env::var_os("TITANCARD_PEERS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers"))
-}
-
-fn peer(rel: &str) -> PathBuf {
-    let path = peers().join(rel);
-    assert!(
-        path.is_file(),
-        "{} is missing: run scripts/test to install the peer tools",
-        path.display()
-    );
-    path
-}
 
 /// The payload files compared: the catalogue samples and the schema, lint and JSON fixtures.
 fn payload_files() -> Vec<PathBuf> {

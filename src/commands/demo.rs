@@ -3,10 +3,9 @@
 //! the reference's four headers and its body intact, and prints the table.
 
 use std::io::Write;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::Context;
-use bytes::Bytes;
 use colored::Colorize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -15,6 +14,7 @@ use crate::Outcome;
 use crate::cli::{DemoArgs, Format};
 use crate::delivery::{self, OutgoingRequest};
 use crate::events::{CATALOGUE, EventSpec};
+use crate::payload;
 use crate::receiver::simulate::Simulation;
 use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Receiver, Seen, dedupe};
 use crate::secret::{Secret, Secrets};
@@ -76,16 +76,13 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
         .await
         .context("cannot start the embedded receiver")?;
     let url = receiver.url();
-    let client = delivery::client(TIMEOUT)?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_millis() as u64);
+    let now = payload::now_millis();
 
     let mut rows = Vec::with_capacity(CATALOGUE.len());
     for spec in &CATALOGUE {
-        let body = fresh_sample(spec, now)?;
+        let body = payload::sample_with_timestamp(spec, now);
         let request = OutgoingRequest::signed(&url, spec.name, body.clone(), &secret);
-        let answer = delivery::post(&client, &request, TIMEOUT).await;
+        let answer = delivery::send_once(&request, TIMEOUT).await;
         let seen = match &answer {
             // The receiver reports a request right after answering it.
             Ok(_) => tokio::time::timeout(Duration::from_secs(5), seen_rx.recv())
@@ -98,14 +95,6 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
     }
     receiver.shutdown(Duration::from_secs(5)).await;
     Ok((url, rows))
-}
-
-/// The event's sample payload with the envelope timestamp set to `now_ms`.
-fn fresh_sample(spec: &EventSpec, now_ms: u64) -> anyhow::Result<Bytes> {
-    let mut payload: Value = serde_json::from_str(spec.sample)
-        .with_context(|| format!("the built-in sample of {} is not JSON", spec.name))?;
-    payload["timestamp"] = json!(now_ms);
-    Ok(Bytes::from(serde_json::to_vec(&payload)?))
 }
 
 /// Compares what was sent with what the receiver saw.

@@ -2,13 +2,13 @@
 //! conformance cases; a table, JSON or JUnit report; exit 1 when a case fails.
 
 use std::io::Write;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::Outcome;
 use crate::cli::{ProbeArgs, ProbeFormat};
-use crate::delivery::{check_url, client};
+use crate::delivery::check_url;
 use crate::events::{CATALOGUE, EventSpec};
 use crate::output::write_json_line;
+use crate::payload::now_millis;
 use crate::probe::{cases, report, run};
 use crate::secret::Secrets;
 
@@ -20,15 +20,13 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     }
     let secrets = Secrets::resolve(&args.secret)?;
     let events = selected_events(&args.event);
-    let cases = cases::build(&args.url, secrets.primary(), &events, now_ms())?;
-    let client = client(args.timeout)?;
+    let cases = cases::build(&args.url, secrets.primary(), &events, now_millis());
     let mut out = std::io::stdout().lock();
     let report = match args.format {
         ProbeFormat::Human => {
             let mut table = report::Table::start(&mut out, &args.url, &cases, args.timeout)?;
             let mut written = Ok(());
             let report = crate::runtime()?.block_on(run::run_all(
-                &client,
                 &args.url,
                 cases,
                 args.timeout,
@@ -43,13 +41,8 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
             report
         }
         ProbeFormat::Json | ProbeFormat::Junit => {
-            let report = crate::runtime()?.block_on(run::run_all(
-                &client,
-                &args.url,
-                cases,
-                args.timeout,
-                |_| {},
-            ));
+            let report =
+                crate::runtime()?.block_on(run::run_all(&args.url, cases, args.timeout, |_| {}));
             if args.format == ProbeFormat::Json {
                 write_json_line(&mut out, &report::to_json(&report)?)?;
             } else {
@@ -73,13 +66,4 @@ fn selected_events(given: &[&'static EventSpec]) -> Vec<&'static EventSpec> {
         }
     }
     events
-}
-
-/// Milliseconds since the Unix epoch, the reference's timestamp unit.
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| {
-            u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
-        })
 }

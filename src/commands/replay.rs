@@ -17,21 +17,6 @@ use crate::output;
 use crate::secret::{Secret, Secrets};
 use crate::signature::{HEADER_SIGNATURE, sign};
 
-/// Headers the HTTP client sets itself for the new connection; replaying the recorded ones would
-/// describe the old connection (or be rejected), so they are dropped.
-const CONNECTION_HEADERS: &[&str] = &[
-    "host",
-    "content-length",
-    "transfer-encoding",
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "upgrade",
-    "expect",
-];
-
 /// How many characters of each answer are shown.
 const SNIPPET_CHARS: usize = 120;
 
@@ -66,7 +51,6 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
     for warning in warnings {
         output::warning(&warning);
     }
-    let client = delivery::client(args.timeout)?;
     let runtime = crate::runtime()?;
     let mut replayed = Vec::new();
     for captured in &requests {
@@ -78,7 +62,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
             continue;
         }
         let request = outgoing(&args.url, captured, secret.as_ref());
-        let result = runtime.block_on(delivery::post(&client, &request, args.timeout));
+        let result = runtime.block_on(delivery::send_once(&request, args.timeout));
         replayed.push(Replayed {
             source: captured.source.clone(),
             event: event_name(&captured.body),
@@ -103,12 +87,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
 /// replaced in place when re-signing.
 fn outgoing(url: &str, captured: &Captured<'_>, secret: Option<&Secret>) -> OutgoingRequest {
     let body = Bytes::copy_from_slice(&captured.body);
-    let mut headers: Vec<(String, String)> = captured
-        .headers
-        .iter()
-        .filter(|(name, _)| !CONNECTION_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
-        .cloned()
-        .collect();
+    let mut headers = delivery::relayable_headers(&captured.headers);
     if let Some(secret) = secret {
         let signature = sign(secret, &body);
         match headers

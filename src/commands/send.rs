@@ -117,9 +117,9 @@ pub(super) fn parse_headers(raw: &[String]) -> anyhow::Result<Vec<(String, Strin
                 .split_once(':')
                 .ok_or_else(|| bad("expected 'Name: value'"))?;
             let (name, value) = (name.trim(), value.trim());
-            reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            hyper::header::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| bad("the name is not a valid header name"))?;
-            reqwest::header::HeaderValue::from_str(value)
+            hyper::header::HeaderValue::from_str(value)
                 .map_err(|_| bad("the value holds characters a header cannot carry"))?;
             Ok((name.to_string(), value.to_string()))
         })
@@ -226,7 +226,7 @@ fn print_attempt(
     let millis = format!("{:.1} ms", attempt.elapsed.as_secs_f64() * 1000.0);
     match &attempt.result {
         Ok(answer) => {
-            let reason = reqwest::StatusCode::from_u16(answer.status)
+            let reason = hyper::StatusCode::from_u16(answer.status)
                 .ok()
                 .and_then(|code| code.canonical_reason())
                 .unwrap_or("");

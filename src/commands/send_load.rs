@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::bail;
 use colored::Colorize;
+use hyper::header::{HeaderName, HeaderValue};
 use indicatif::{ProgressBar, ProgressStyle};
-use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{Map, Value, json};
 
 use crate::Outcome;

@@ -3,7 +3,7 @@
 //! of a captured request. Glue and rendering; the logic is in `capture`, `signature`, `diagnose`.
 
 use std::io::{IsTerminal, Write};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::bail;
 use colored::Colorize;
@@ -44,9 +44,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let bytes = read_input(path)?;
     let requests = read_requests(&name, &bytes, &args)?;
     // The clock is read here, once, so that the checks below stay pure.
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
+    let now_ms = u128::from(crate::payload::now_millis());
     let reports: Vec<Report> = requests
         .iter()
         .map(|(captured, is_capture)| {

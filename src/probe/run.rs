@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Case, CaseResult, Expect, ProbeReport};
-use crate::delivery::{Answer, DeliveryError, post};
+use crate::delivery::{Answer, DeliveryError, send_once};
 
 /// What one request of a case got back, and how long it took.
 pub type Sent = (Result<Answer, DeliveryError>, Duration);
@@ -15,7 +15,6 @@ pub type Sent = (Result<Answer, DeliveryError>, Duration);
 /// Runs `cases` in order against their URL. `on_result` sees each result as it comes (for live
 /// output); it is not called when the endpoint cannot be reached at all.
 pub async fn run_all(
-    client: &reqwest::Client,
     url: &str,
     cases: Vec<Case>,
     timeout: Duration,
@@ -24,7 +23,7 @@ pub async fn run_all(
     let mut results: Vec<CaseResult> = Vec::with_capacity(cases.len());
     let mut last_answered: Option<String> = None;
     for (index, case) in cases.iter().enumerate() {
-        let sent = send_case(client, case, timeout).await;
+        let sent = send_case(case, timeout).await;
         if index == 0
             && let Some((Err(err), _)) = sent.first()
             && is_unreachable(err)
@@ -46,11 +45,11 @@ pub async fn run_all(
     }
 }
 
-async fn send_case(client: &reqwest::Client, case: &Case, timeout: Duration) -> Vec<Sent> {
+async fn send_case(case: &Case, timeout: Duration) -> Vec<Sent> {
     let mut sent = Vec::with_capacity(case.requests.len());
     for request in &case.requests {
         let started = Instant::now();
-        let outcome = post(client, request, timeout).await;
+        let outcome = send_once(request, timeout).await;
         sent.push((outcome, started.elapsed()));
     }
     sent

@@ -10,26 +10,10 @@ use crate::delivery::{self, Answer, DeliveryError, OutgoingRequest};
 /// The reference's delivery deadline ("Return a 2xx status code within 30 seconds").
 pub const FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), plus the ones
-/// the client sets itself for the new connection.
-const NOT_RELAYED: [&str; 10] = [
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-];
-
-/// The app's URL and one reused HTTP client.
+/// The app's URL.
 #[derive(Debug)]
 pub struct Forwarder {
     url: String,
-    client: reqwest::Client,
 }
 
 impl Forwarder {
@@ -38,7 +22,6 @@ impl Forwarder {
         delivery::check_url(url)?;
         Ok(Forwarder {
             url: url.to_string(),
-            client: delivery::client(FORWARD_TIMEOUT)?,
         })
     }
 
@@ -55,23 +38,11 @@ impl Forwarder {
     ) -> Result<Answer, DeliveryError> {
         let request = OutgoingRequest {
             url: self.url.clone(),
-            headers: relayed_headers(headers),
+            headers: delivery::relayable_headers(headers),
             body,
         };
-        delivery::post(&self.client, &request, FORWARD_TIMEOUT).await
+        delivery::send_once(&request, FORWARD_TIMEOUT).await
     }
-}
-
-/// The received headers minus hop-by-hop ones and Content-Length (the client sets it).
-fn relayed_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .filter(|(name, _)| {
-            !NOT_RELAYED.iter().any(|hop| name.eq_ignore_ascii_case(hop))
-                && !name.eq_ignore_ascii_case("content-length")
-        })
-        .cloned()
-        .collect()
 }
 
 #[cfg(test)]
@@ -87,7 +58,7 @@ mod tests {
             ("content-length".to_string(), "2".to_string()),
             ("x-webhook-event".to_string(), "card.created".to_string()),
         ];
-        let names: Vec<_> = relayed_headers(&headers)
+        let names: Vec<_> = delivery::relayable_headers(&headers)
             .into_iter()
             .map(|(name, _)| name)
             .collect();

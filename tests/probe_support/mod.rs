@@ -1,10 +1,6 @@
-//! Support for tests/probe.rs: a receiver that follows every rule, running `probe --format json`
-//! and reading its document, and the reference's Flask and Express receiver samples as processes.
+//! Support for tests/probe.rs: a receiver that follows every rule, and running
+//! `probe --format json` and reading its document.
 #![allow(dead_code)]
-
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
@@ -101,86 +97,6 @@ pub const ALL_EVENTS: [&str; 14] = [
     "note.added",
     "enrichment.completed",
 ];
-
-pub fn peers_dir() -> PathBuf {
-    let dir = std::env::var_os("TITANCARD_PEERS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/peers"));
-    assert!(
-        dir.is_dir(),
-        "the peer tools are missing at {}: run scripts/test (it installs them)",
-        dir.display()
-    );
-    dir
-}
-
-/// A receiver sample running on a free port; killed (by its own pid) when dropped.
-pub struct Peer {
-    child: Child,
-    pub url: String,
-}
-
-impl Peer {
-    pub fn start(mut command: Command) -> Self {
-        command
-            .env("WEBHOOK_SECRET", SECRET)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = command
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}; run scripts/test"));
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("{command:?} printed {line:?}, not its address"))
-            .to_string();
-        Peer { child, url }
-    }
-
-    pub fn flask() -> Self {
-        let python = peers_dir().join("venv/bin/python");
-        assert!(
-            python.exists(),
-            "{} is missing: run scripts/test",
-            python.display()
-        );
-        let mut command = Command::new(python);
-        command.arg(fixture("flask_receiver.py"));
-        Peer::start(command)
-    }
-
-    pub fn express() -> Self {
-        let modules = peers_dir().join("node/node_modules");
-        assert!(
-            modules.join("express").is_dir(),
-            "express is missing from {}: run scripts/test",
-            modules.display()
-        );
-        let mut command = Command::new("node");
-        command
-            .arg(fixture("express_receiver.js"))
-            .env("NODE_PATH", modules);
-        Peer::start(command)
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/peers")
-        .join(name)
-}
 
 pub fn crashed(document: &Value, id: &str) -> bool {
     let case = case(document, id);

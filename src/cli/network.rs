@@ -1,0 +1,235 @@
+//! Arguments of the commands that talk HTTP: `send`, `listen`, `probe`, `replay`, `demo`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{Format, ProbeFormat, SecretArgs};
+use crate::events::{EventSpec, parse_event};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  titancard-wh send connection.created --url http://localhost:3000/webhook --secret whsec_test
+  titancard-wh send card.updated --url URL --set data.title=CTO --set 'data.changed_fields=[\"title\"]'
+  titancard-wh send connection.created --url URL --set data.phone=null --unset 'data.tags[1]'
+  titancard-wh send --all --url URL
+  titancard-wh send connection.created --payload my-event.json --url URL
+  titancard-wh send connection.created --dry-run
+  titancard-wh send connection.created --url URL --retry --retry-schedule 1s,2s,3s
+  titancard-wh send --all --url URL --count 10000 --concurrency 64
+
+Exit codes:
+  0  every delivery got a 2xx answer
+  1  a delivery got a non-2xx answer or no answer
+  2  usage error, unreadable or invalid payload")]
+pub struct SendArgs {
+    /// The event to send (its sample payload, unless --payload is given)
+    #[arg(value_name = "EVENT", value_parser = parse_event, required_unless_present_any = ["all", "payload"])]
+    pub event: Option<&'static EventSpec>,
+
+    /// The endpoint to POST to
+    #[arg(short, long, value_name = "URL", required_unless_present = "dry_run")]
+    pub url: Option<String>,
+
+    /// Send every event, in catalogue order
+    #[arg(long, conflicts_with_all = ["event", "payload"])]
+    pub all: bool,
+
+    /// Override a field: PATH=VALUE, VALUE parsed as JSON when it is JSON, else a string
+    #[arg(long, value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+
+    /// Remove a field: PATH such as data.phone
+    #[arg(long, value_name = "PATH")]
+    pub unset: Vec<String>,
+
+    /// Send this file byte for byte instead of a sample (- reads stdin)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["set", "unset", "timestamp"])]
+    pub payload: Option<PathBuf>,
+
+    /// The envelope timestamp in milliseconds since the epoch (default: now)
+    #[arg(long, value_name = "MS")]
+    pub timestamp: Option<u64>,
+
+    /// Add a header to the request: 'Name: value' (repeatable)
+    #[arg(short = 'H', long, value_name = "HEADER")]
+    pub header: Vec<String>,
+
+    /// Send the payload even when it does not match the event's schema (for negative tests)
+    #[arg(long)]
+    pub no_validate: bool,
+
+    /// Print the full request (headers and body) and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Give up on an answer after this long
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+
+    /// On a non-2xx answer or no answer, retry as TitanCard does: after 1 min, 5 min and 15 min
+    #[arg(long)]
+    pub retry: bool,
+
+    /// Replace the retry delays, e.g. 1s,2s,3s (implies --retry)
+    #[arg(long, value_name = "DELAYS", value_delimiter = ',', value_parser = humantime::parse_duration)]
+    pub retry_schedule: Vec<Duration>,
+
+    /// Load mode: send this many deliveries (each with a unique timestamp, id and signature)
+    #[arg(short = 'n', long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Load mode: deliveries in flight at once
+    #[arg(short = 'c', long, value_name = "C", default_value_t = 1)]
+    pub concurrency: usize,
+
+    /// Load mode: at most this many deliveries per second
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  titancard-wh listen --secret whsec_test
+  titancard-wh listen --port 0 --secret whsec_test --save events.jsonl
+  titancard-wh listen --secret whsec_test --forward-to http://localhost:3000/webhook
+  titancard-wh listen --secret whsec_test --fail-first 2 --delay 2s
+
+Exit codes:
+  0  stopped by Ctrl-C or SIGTERM
+  2  usage error, or the address cannot be bound")]
+pub struct ListenArgs {
+    /// The address to bind (loopback by default; anything else exposes the receiver)
+    #[arg(long, value_name = "HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// The port to bind (0 picks a free one; the address is printed first)
+    #[arg(short, long, value_name = "PORT", default_value_t = 8787)]
+    pub port: u16,
+
+    /// The path that receives webhooks
+    #[arg(long, value_name = "PATH", default_value = "/webhook")]
+    pub path: String,
+
+    /// Refuse bodies larger than this many bytes with 413
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_body: usize,
+
+    /// Append one JSON Lines record per request to FILE before answering
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Relay each accepted request to URL and answer with its status
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+
+    /// Answer every otherwise-accepted request with this status (simulate failures)
+    #[arg(long, value_name = "CODE")]
+    pub status: Option<u16>,
+
+    /// Answer this fraction of accepted requests with 500 (0.0 to 1.0)
+    #[arg(long, value_name = "RATE")]
+    pub fail_rate: Option<f64>,
+
+    /// Answer the first N accepted requests with 500
+    #[arg(long, value_name = "N")]
+    pub fail_first: Option<u64>,
+
+    /// Wait this long before answering (e.g. 2s)
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub delay: Option<Duration>,
+
+    /// Give a client this long to send its headers, and as long again for its body
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub read_timeout: Duration,
+
+    /// Remember this many accepted deliveries to detect duplicates (oldest forgotten first; 0: off)
+    #[arg(long, value_name = "N", default_value_t = crate::receiver::dedupe::DEFAULT_CAPACITY)]
+    pub dedupe_capacity: usize,
+
+    /// Output format for the per-request lines (json: JSON Lines)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  titancard-wh probe --url http://localhost:3000/webhook --secret whsec_test
+  titancard-wh probe --url URL --event connection.created --format junit > probe.xml
+
+Exit codes:
+  0  every case passed
+  1  a case failed
+  2  usage error")]
+pub struct ProbeArgs {
+    /// The endpoint under test
+    #[arg(short, long, value_name = "URL")]
+    pub url: String,
+
+    /// Only these events for the valid-<event> cases (repeatable; default all 14)
+    #[arg(short, long, value_name = "EVENT", value_parser = parse_event)]
+    pub event: Vec<&'static EventSpec>,
+
+    /// The deadline for each answer (the reference's is 30 s)
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Human)]
+    pub format: ProbeFormat,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  titancard-wh replay events.jsonl --url http://localhost:3000/webhook
+  titancard-wh replay capture.http --url URL --resign --secret whsec_new
+
+Exit codes:
+  0  every request got a 2xx answer
+  1  a request got a non-2xx answer or no answer
+  2  usage error or unreadable input")]
+pub struct ReplayArgs {
+    /// A listen --save file (JSON Lines) or a raw HTTP capture
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The endpoint to send to
+    #[arg(short, long, value_name = "URL")]
+    pub url: String,
+
+    /// Sign each body again with the given secret instead of keeping its signature
+    #[arg(long)]
+    pub resign: bool,
+
+    /// Give up on an answer after this long
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}

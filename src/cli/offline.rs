@@ -1,0 +1,157 @@
+//! Arguments of the commands that work on local input: `events`, `schema`, `sign`, `verify`,
+//! `validate`, `completions`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::{Format, SecretArgs, ValidateFormat};
+use crate::events::{EventSpec, parse_event};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  titancard-wh events\n  titancard-wh events show card.viewed")]
+pub struct EventsArgs {
+    #[command(subcommand)]
+    pub action: Option<EventsAction>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsAction {
+    /// Print an event's sample payload and its fields with their types
+    Show {
+        /// The event name, such as connection.created
+        #[arg(value_name = "EVENT", value_parser = parse_event)]
+        event: &'static EventSpec,
+
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  titancard-wh schema connection.created\n  titancard-wh schema --out schemas/"
+)]
+pub struct SchemaArgs {
+    /// One event; all events and the envelope when omitted
+    #[arg(value_name = "EVENT", value_parser = parse_event)]
+    pub event: Option<&'static EventSpec>,
+
+    /// Write DIR/<event>.schema.json for each event and DIR/titancard-webhook.schema.json
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  titancard-wh sign body.json --secret whsec_test
+  cat body.json | titancard-wh sign --secret-file secret.txt
+  titancard-wh sign body.json --secret whsec_test --curl http://localhost:3000/webhook
+
+Exit codes:
+  0  signed
+  2  usage error or unreadable input")]
+pub struct SignArgs {
+    /// The body to sign, byte for byte; - or nothing reads stdin
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Print a ready-to-paste curl command that sends the body to URL with all four headers
+    #[arg(long, value_name = "URL")]
+    pub curl: Option<String>,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+}
+
+/// `verify --input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Detect from the content
+    Auto,
+    /// A raw HTTP/1.1 request: request line, headers, blank line, body
+    Http,
+    /// JSON Lines records as written by `listen --save`
+    Jsonl,
+    /// A bare body, with the signature given by --signature
+    Body,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  titancard-wh verify capture.http --secret whsec_test
+  titancard-wh verify body.json --signature 'sha256=…' --secret whsec_test
+  titancard-wh verify events.jsonl --secret whsec_old --secret whsec_new
+  nc -l 8080 | tee capture.http; titancard-wh verify capture.http --tolerance 30m
+
+Exit codes:
+  0  every signature is valid
+  1  a signature is invalid (the reason and likely cause are printed), or a captured
+     request's X-Webhook-Event, Content-Type or --tolerance check failed
+  2  usage error or unreadable input")]
+pub struct VerifyArgs {
+    /// A captured request, a listen --save file, or a bare body; - or nothing reads stdin
+    #[arg(value_name = "FILE")]
+    pub input: Option<PathBuf>,
+
+    /// The X-Webhook-Signature value for a bare body
+    #[arg(short, long, value_name = "SIGNATURE")]
+    pub signature: Option<String>,
+
+    /// How to read the input
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+
+    /// Fail a payload whose timestamp is further than this from now, either way (e.g. 30m). Off by
+    /// default: TitanCard signs no timestamp, and its retries arrive up to ~21 minutes late
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub tolerance: Option<Duration>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  titancard-wh validate payload.json
+  titancard-wh validate payloads/ 'captures/**/*.jsonl' --strict
+  cat payload.json | titancard-wh validate -
+  titancard-wh validate payloads/ --format github
+
+Exit codes:
+  0  every payload is valid
+  1  a payload is invalid (syntax error, empty file, schema error, or a lint under --strict)
+  2  a path cannot be read, or a folder or glob holds no payload files")]
+pub struct ValidateArgs {
+    /// Files, folders (searched for *.json and *.jsonl), globs, or - for stdin
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+
+    /// Reject unknown keys at every level and turn lint warnings into errors
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
+    pub format: ValidateFormat,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  titancard-wh completions bash > /etc/bash_completion.d/titancard-wh\n  titancard-wh completions zsh > \"${fpath[1]}/_titancard-wh\""
+)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
