@@ -365,7 +365,13 @@ fn listen_under_1000_concurrent_connections() {
                     use tokio::io::{AsyncReadExt, AsyncWriteExt};
                     let body = unique_body(1_000_000 + i);
                     let signature = common::expected_signature(SECRET_LISTEN, &body);
-                    let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+                    let mut stream = match tokio::net::TcpStream::connect(addr).await {
+                        Ok(stream) => stream,
+                        Err(err) => {
+                            eprintln!("connect: {err}");
+                            return None;
+                        }
+                    };
                     let head = format!(
                         "POST /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
                          Content-Type: application/json\r\nX-Webhook-Signature: {signature}\r\n\
@@ -375,7 +381,10 @@ fn listen_under_1000_concurrent_connections() {
                     stream.write_all(head.as_bytes()).await.ok()?;
                     stream.write_all(&body).await.ok()?;
                     let mut answer = Vec::new();
-                    stream.read_to_end(&mut answer).await.ok()?;
+                    if let Err(err) = stream.read_to_end(&mut answer).await {
+                        eprintln!("read: {err}");
+                        return None;
+                    }
                     String::from_utf8_lossy(&answer)
                         .split(' ')
                         .nth(1)?
