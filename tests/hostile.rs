@@ -830,3 +830,27 @@ fn schema_and_listen_refuse_unusable_paths() {
     let port = taken.local_addr().unwrap().port().to_string();
     run(&["listen", "--port", &port, "--secret", SECRET]).error(&port);
 }
+
+#[test]
+fn validate_names_duplicate_keys() {
+    // Receivers disagree on which of two values wins; serde_json keeps the last, silently.
+    let dir = tempfile::tempdir().unwrap();
+    let sample = titancard_wh::events::find("card.viewed").unwrap().sample;
+    let doubled = sample.replacen(
+        "\"event\": \"card.viewed\",",
+        "\"event\": \"card.viewed\",\n  \"event\": \"card.viewed\",",
+        1,
+    );
+    assert_ne!(doubled, sample);
+    let file = write(dir.path(), "dup.json", &doubled);
+    let name = path(&file);
+    let ran = run(&["validate", name]);
+    ran.expect(0, &format!("{name}:3:"));
+    assert!(
+        ran.stdout
+            .contains("warning: event: the key \"event\" appears more than once"),
+        "{}",
+        ran.stdout
+    );
+    run(&["validate", name, "--strict"]).expect(1, "appears more than once");
+}
