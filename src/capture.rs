@@ -155,7 +155,12 @@ pub fn parse_requests<'a>(
                 ));
             }
             if records.requests.is_empty() {
-                return Err(CaptureError::NoRecords);
+                // With nothing else in the file, a last line without its line break is more
+                // likely a hand-written record than a torn write: say why it does not parse.
+                return Err(match records.torn_line {
+                    Some(line) => torn_reason(bytes, line),
+                    None => CaptureError::NoRecords,
+                });
             }
             Ok((records.requests, warnings))
         }
@@ -168,6 +173,19 @@ pub fn parse_requests<'a>(
             Ok((vec![captured], warnings))
         }
     }
+}
+
+/// Why line `line` (1-based) of a JSON Lines file is not a record.
+fn torn_reason(bytes: &[u8], line: usize) -> CaptureError {
+    let text = bytes
+        .split(|&b| b == b'\n')
+        .nth(line - 1)
+        .unwrap_or_default();
+    let reason = match serde_json::from_slice::<RequestRecord>(text) {
+        Err(err) => format!("{err} (and the line has no line break: cut short?)"),
+        Ok(_) => "the line has no line break".to_string(),
+    };
+    CaptureError::Record { line, reason }
 }
 
 /// The records of a `listen --save` file. A last line without its line break that does not parse
@@ -198,7 +216,7 @@ pub fn parse_jsonl(name: &str, bytes: &[u8]) -> Result<Records, CaptureError> {
                 line: number,
                 reason: err.to_string(),
             });
-        let record = match record {
+        let mut record = match record {
             Ok(record) => record,
             Err(_) if is_last_unterminated => {
                 torn_line = Some(number);
@@ -206,10 +224,12 @@ pub fn parse_jsonl(name: &str, bytes: &[u8]) -> Result<Records, CaptureError> {
             }
             Err(err) => return Err(err),
         };
-        let body = record.body_bytes().map_err(|err| CaptureError::Record {
-            line: number,
-            reason: format!("body is not valid base64: {err}"),
-        })?;
+        let body = record
+            .take_body_bytes()
+            .map_err(|err| CaptureError::Record {
+                line: number,
+                reason: format!("body is not valid base64: {err}"),
+            })?;
         requests.push(Captured {
             source: format!("{name}:{number}"),
             method: record.method,
@@ -245,6 +265,17 @@ mod tests {
         let (captured, warnings) = parse_http("c", raw).unwrap();
         assert_eq!(&*captured.body, b"abcde");
         assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_lone_unterminated_line_that_is_not_a_record_says_why() {
+        let raw = br#"{"received_at":"x","method":"POST","path":"/","headers":[],"body":"","body_encoding":"rot13"}"#;
+        let err = parse_requests("f", raw, InputKind::Jsonl).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("line 1: not a listen --save record: unknown variant `rot13`"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -157,10 +157,15 @@ impl Diagnosis {
 }
 
 /// Looks for the corruption that explains why `header` does not verify `body` with any of
-/// `secrets`. Call it only after verification failed; `None` when there is no header at all.
+/// `secrets`. Call it only after verification failed; `None` when there is no header at all, or
+/// when it is malformed beyond the usual repairs (its parse problem is then the whole story: no
+/// secret or body is to blame).
 pub fn diagnose(secrets: &[Secret], body: &[u8], header: Option<&str>) -> Option<Diagnosis> {
     let header = header?;
     let headers = header_candidates(header);
+    if headers.iter().all(|(expected, _)| expected.is_none()) {
+        return None;
+    }
     let mut notes = Vec::new();
     let bodies = body_candidates(body, &mut notes);
     // The secrets as given, then trimmed of surrounding whitespace where that changes them.
@@ -399,6 +404,17 @@ mod tests {
             serde_json::to_vec_pretty(&serde_json::from_str::<serde_json::Value>(body).unwrap())
                 .unwrap();
         assert_eq!(causes(&pretty, &good), ["body_json_reserialized"]);
+    }
+
+    #[test]
+    fn a_header_beyond_repair_blames_neither_secret_nor_body() {
+        let secrets = [Secret::new("s")];
+        for header in ["sha256=abc", "garbage", "", "sha256=", "md5=00"] {
+            assert!(
+                diagnose(&secrets, b"{}", Some(header)).is_none(),
+                "{header}"
+            );
+        }
     }
 
     #[test]

@@ -90,7 +90,10 @@ impl Target {
                 .await
                 .map_err(|err| self.hyper_error(&err))?;
             tokio::spawn(connection);
-            return Ok(Connection { sender });
+            return Ok(Connection {
+                sender,
+                reusable: true,
+            });
         }
         let name =
             ServerName::try_from(self.host.clone()).map_err(|err| DeliveryError::InvalidUrl {
@@ -109,7 +112,10 @@ impl Target {
             .await
             .map_err(|err| self.hyper_error(&err))?;
         tokio::spawn(connection);
-        Ok(Connection { sender })
+        Ok(Connection {
+            sender,
+            reusable: true,
+        })
     }
 
     fn timed_out(&self, after: Duration) -> DeliveryError {
@@ -182,6 +188,8 @@ fn tls_config() -> Arc<ClientConfig> {
 /// An open HTTP/1.1 connection; requests on it go one after another.
 pub struct Connection {
     sender: SendRequest<Full<Bytes>>,
+    /// False once an answer was left partly unread: its connection cannot carry another request.
+    reusable: bool,
 }
 
 /// A response: status, body up to the cap, and whether more was left out.
@@ -195,11 +203,12 @@ pub struct Response {
 impl Connection {
     /// Whether the connection can take another request (the server has not closed it).
     pub fn is_open(&self) -> bool {
-        !self.sender.is_closed()
+        self.reusable && !self.sender.is_closed()
     }
 
     /// POSTs `body` with `headers` (sent in this order, after Host) and reads the answer,
-    /// keeping at most `max_body` bytes of its body; the rest is read and dropped.
+    /// keeping at most `max_body` bytes of its body; the rest is not read (an endless answer must
+    /// not hold the delivery until its timeout), and the connection is then not reused.
     pub async fn post(
         &mut self,
         target: &Target,
@@ -231,8 +240,12 @@ impl Connection {
             let frame = frame.map_err(|err| target.hyper_error(&err))?;
             if let Ok(chunk) = frame.into_data() {
                 let room = max_body.saturating_sub(body.len());
-                body_truncated |= chunk.len() > room;
                 body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() > room {
+                    body_truncated = true;
+                    self.reusable = false;
+                    break;
+                }
             }
         }
         Ok(Response {

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod delivery;
 pub mod diagnose;
+pub mod duplicate_keys;
 pub mod events;
 pub mod field_path;
 pub mod fields;

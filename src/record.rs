@@ -61,6 +61,16 @@ impl RequestRecord {
         }
     }
 
+    /// Takes the body bytes out of the record (leaving its `body` empty); a text body is moved,
+    /// not copied, so a large record needs no second copy of itself.
+    pub fn take_body_bytes(&mut self) -> Result<Vec<u8>, base64::DecodeError> {
+        let body = std::mem::take(&mut self.body);
+        match self.body_encoding {
+            BodyEncoding::Utf8 => Ok(body.into_bytes()),
+            BodyEncoding::Base64 => base64::engine::general_purpose::STANDARD.decode(body),
+        }
+    }
+
     /// The first value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -23,7 +23,7 @@ use bytes::Bytes;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{mpsc, watch};
 
 use crate::cli::Format;
@@ -148,7 +148,7 @@ impl Receiver {
             .as_deref()
             .map(Forwarder::new)
             .transpose()?;
-        let listener = TcpListener::bind((host, port))
+        let listener = bind(host, port)
             .await
             .with_context(|| format!("cannot listen on {host}:{port}"))?;
         let addr = listener
@@ -200,6 +200,38 @@ impl Receiver {
         self.shared.log.flush();
         self.shared.log.summary()
     }
+}
+
+/// How many connections the kernel queues before they are accepted. A burst of deliveries must
+/// wait its turn, not be reset: the default backlog here is 128, and a burst over it loses
+/// connections (the kernel caps this at net.core.somaxconn).
+const ACCEPT_BACKLOG: u32 = 1024;
+
+/// Binds to the first address `host` resolves to that accepts, with `ACCEPT_BACKLOG`.
+async fn bind(host: &str, port: u16) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for addr in tokio::net::lookup_host((host, port)).await? {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        // As tokio's own bind does: a restarted listen can take its port back at once.
+        socket.set_reuseaddr(true)?;
+        match socket
+            .bind(addr)
+            .and_then(|()| socket.listen(ACCEPT_BACKLOG))
+        {
+            Ok(listener) => return Ok(listener),
+            Err(err) => last = Some(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the host resolves to no address",
+        )
+    }))
 }
 
 /// Accepts connections until shutdown, then waits for the open ones to finish.

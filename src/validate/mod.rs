@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::locate::{self, Position};
 use crate::record::RequestRecord;
 use crate::schema::{self, Violation};
-use crate::{lint, signature};
+use crate::{duplicate_keys, lint, signature};
 use inputs::Input;
 
 /// How bad a finding is: errors make the payload invalid; warnings (lints) do not, except under
@@ -249,7 +249,12 @@ fn check_value(
             findings.push(place(Severity::Error, violation));
         }
         let header = lint::header_event_mismatch(header_event, value);
-        for violation in lint::lint(value).into_iter().chain(header) {
+        let duplicates = duplicate_keys::find(text);
+        for violation in lint::lint(value)
+            .into_iter()
+            .chain(header)
+            .chain(duplicates)
+        {
             findings.push(place(lint_severity(strict), violation));
         }
     }
