@@ -337,22 +337,7 @@ fn all_sends_the_fourteen_in_catalogue_order() {
         .assert()
         .success();
     let requests = server.requests();
-    let order = [
-        "card.created",
-        "card.updated",
-        "card.deleted",
-        "card.viewed",
-        "card.shared",
-        "connection.created",
-        "connection.updated",
-        "connection.deleted",
-        "connection.tagged",
-        "connection.status_changed",
-        "reminder.created",
-        "reminder.due",
-        "note.added",
-        "enrichment.completed",
-    ];
+    let order = common::REFERENCE_EVENTS;
     assert_eq!(requests.len(), 14);
     for (request, event) in requests.iter().zip(order) {
         assert_eq!(request.json()["event"], event);

@@ -16,6 +16,25 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 
+/// The reference's 14 events in its order, written out here rather than taken from the
+/// catalogue, so that tests check the catalogue against the reference.
+pub const REFERENCE_EVENTS: [&str; 14] = [
+    "card.created",
+    "card.updated",
+    "card.deleted",
+    "card.viewed",
+    "card.shared",
+    "connection.created",
+    "connection.updated",
+    "connection.deleted",
+    "connection.tagged",
+    "connection.status_changed",
+    "reminder.created",
+    "reminder.due",
+    "note.added",
+    "enrichment.completed",
+];
+
 /// The binary under test, with no secret, colour or backtrace settings leaking in.
 pub fn cmd() -> assert_cmd::Command {
     let mut command = assert_cmd::Command::cargo_bin("titancard-wh").expect("binary built");

@@ -81,22 +81,7 @@ pub fn all_ids(events: &[&str]) -> Vec<String> {
     ids
 }
 
-pub const ALL_EVENTS: [&str; 14] = [
-    "card.created",
-    "card.updated",
-    "card.deleted",
-    "card.viewed",
-    "card.shared",
-    "connection.created",
-    "connection.updated",
-    "connection.deleted",
-    "connection.tagged",
-    "connection.status_changed",
-    "reminder.created",
-    "reminder.due",
-    "note.added",
-    "enrichment.completed",
-];
+pub const ALL_EVENTS: [&str; 14] = crate::common::REFERENCE_EVENTS;
 
 pub fn crashed(document: &Value, id: &str) -> bool {
     let case = case(document, id);
