@@ -1,5 +1,5 @@
 //! The ways a JSON body is commonly re-encoded: layouts (compact, Python's spacing, 2/4-space and
-//! tab indents), sorted keys, `\uXXXX` escapes and escaped slashes.
+//! tab indents), sorted keys, `\uNNNN` escapes and escaped slashes.
 
 use std::io;
 
@@ -25,7 +25,7 @@ pub struct JsonStyle {
 }
 
 impl JsonStyle {
-    /// "compact JSON, keys sorted, non-ASCII as \uXXXX".
+    /// "compact JSON, keys sorted, non-ASCII as \uNNNN".
     pub fn describe(&self) -> String {
         let mut text = match self.layout {
             Layout::Compact => "compact JSON (no spaces)",
@@ -39,7 +39,7 @@ impl JsonStyle {
             text.push_str(", keys sorted");
         }
         if self.ascii_escaped {
-            text.push_str(r", non-ASCII characters escaped as \uXXXX");
+            text.push_str(r", non-ASCII characters escaped as \uNNNN");
         }
         if self.escaped_slashes {
             text.push_str(r", slashes escaped as \/");
