@@ -185,6 +185,10 @@ fn tls_config() -> Arc<ClientConfig> {
         .clone()
 }
 
+/// How many bytes of an answer beyond the kept part are read and dropped to keep the connection
+/// reusable (load mode keeps none of the body, yet every answer has one).
+const DRAIN_LIMIT: usize = 64 * 1024;
+
 /// An open HTTP/1.1 connection; requests on it go one after another.
 pub struct Connection {
     sender: SendRequest<Full<Bytes>>,
@@ -207,8 +211,10 @@ impl Connection {
     }
 
     /// POSTs `body` with `headers` (sent in this order, after Host) and reads the answer,
-    /// keeping at most `max_body` bytes of its body; the rest is not read (an endless answer must
-    /// not hold the delivery until its timeout), and the connection is then not reused.
+    /// keeping at most `max_body` bytes of its body. Up to `DRAIN_LIMIT` more bytes are read and
+    /// dropped so that the connection can carry the next request; past that the rest is left
+    /// unread (an endless answer must not hold the delivery until its timeout) and the connection
+    /// is not reused.
     pub async fn post(
         &mut self,
         target: &Target,
@@ -236,13 +242,15 @@ impl Connection {
         let mut incoming = response.into_body();
         let mut body = Vec::new();
         let mut body_truncated = false;
+        let mut read = 0usize;
         while let Some(frame) = incoming.frame().await {
             let frame = frame.map_err(|err| target.hyper_error(&err))?;
             if let Ok(chunk) = frame.into_data() {
                 let room = max_body.saturating_sub(body.len());
                 body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if chunk.len() > room {
-                    body_truncated = true;
+                body_truncated |= chunk.len() > room;
+                read = read.saturating_add(chunk.len());
+                if read > max_body.saturating_add(DRAIN_LIMIT) {
                     self.reusable = false;
                     break;
                 }

@@ -78,6 +78,31 @@ fn every_delivery_has_its_own_timestamp_id_and_signature() {
     assert!(summary["requests_per_second"].as_f64().unwrap() > 0.0);
 }
 
+// Regression: a connection whose answer had a body was dropped after each delivery (none of the
+// body is kept in load mode), so every delivery opened a new connection.
+#[test]
+fn deliveries_reuse_their_connections() {
+    let server = TestServer::ok();
+    cmd()
+        .args([
+            "send",
+            "card.created",
+            "--secret",
+            SECRET,
+            "--url",
+            &server.url("/"),
+        ])
+        .args(["--count", "30", "--concurrency", "2"])
+        .assert()
+        .success();
+    assert_eq!(server.requests().len(), 30);
+    assert!(
+        server.connections() <= 2,
+        "{} connections",
+        server.connections()
+    );
+}
+
 #[test]
 fn overrides_apply_to_every_delivery_and_the_summary_is_human_by_default() {
     let server = TestServer::ok();

@@ -117,6 +117,7 @@ type Responder = dyn Fn(usize, &Recorded) -> Reply + Send + Sync;
 pub struct TestServer {
     pub addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    connections: Arc<std::sync::atomic::AtomicUsize>,
     _runtime: tokio::runtime::Runtime,
 }
 
@@ -140,9 +141,12 @@ impl TestServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let respond: Arc<Responder> = Arc::new(respond);
         let shared = requests.clone();
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let accepted = connections.clone();
         runtime.spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else { continue };
+                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let requests = shared.clone();
                 let respond = respond.clone();
                 tokio::spawn(async move {
@@ -160,6 +164,7 @@ impl TestServer {
         TestServer {
             addr,
             requests,
+            connections,
             _runtime: runtime,
         }
     }
@@ -167,6 +172,11 @@ impl TestServer {
     /// The URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// How many connections were accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Everything received so far.
