@@ -1,5 +1,6 @@
-//! The event catalogue: the 14 TitanCard events, each with its group, when it fires, and the
-//! reference's sample payload (fixtures/events/, embedded at build time).
+//! The event catalogue: the 14 TitanCard events, each with its group, when it fires, the
+//! reference's sample payload (fixtures/events/) and its data schema (schemas/), embedded at
+//! build time.
 //!
 //! The catalogue is data, not code paths: every command looks events up here.
 
@@ -16,6 +17,8 @@ pub struct EventSpec {
     pub fires_when: &'static str,
     /// The reference's sample payload, byte for byte (2-space indented JSON, trailing newline).
     pub sample: &'static str,
+    /// The JSON Schema of the event's `data` object (schemas/<event>.schema.json).
+    pub data_schema: &'static str,
 }
 
 impl fmt::Display for EventSpec {
@@ -31,6 +34,7 @@ macro_rules! event {
             group: $group,
             fires_when: $when,
             sample: include_str!(concat!("../fixtures/events/", $name, ".json")),
+            data_schema: include_str!(concat!("../schemas/", $name, ".schema.json")),
         }
     };
 }

@@ -420,7 +420,7 @@ fn listen_under_1000_concurrent_connections() {
     assert_eq!(bodies.len(), 1000, "a delivery was saved twice");
 }
 
-/// Durability: listen --save under four concurrent senders, killed with SIGKILL mid-run. Every
+/// Durability (the one SIGKILL test): listen --save under four concurrent senders, killed mid-run. Every
 /// acknowledged (2xx) delivery is in the file exactly once, and the real `verify` reads the whole
 /// file (skipping, with a warning, at most a torn last line) and finds every signature valid.
 #[test]
