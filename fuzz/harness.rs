@@ -3,12 +3,10 @@
 //! Each function must never panic, whatever the bytes; the asserts state invariants.
 #![allow(dead_code)]
 
-use titancard_wh::capture::{self, InputKind};
-use titancard_wh::diagnose::diagnose;
-use titancard_wh::record::RequestRecord;
-use titancard_wh::schema::validate_payload;
-use titancard_wh::secret::Secret;
-use titancard_wh::signature::{parse_header, sign, verify};
+use titancard_wh::internals::{
+    self as capture, InputKind, RequestRecord, Secret, diagnose, parse_header, sign,
+    validate_payload, verify,
+};
 
 /// Raw HTTP captures and `listen --save` files: every way `verify` and `replay` read their input.
 pub fn capture(data: &[u8]) {
@@ -18,8 +16,8 @@ pub fn capture(data: &[u8]) {
             assert!(!requests.is_empty());
             for request in &requests {
                 // What verify does with each request once read.
-                let _ = request.header("X-Webhook-Signature");
-                let event = titancard_wh::commands::sign::event_name(&request.body);
+                let _ = request.headers.joined("X-Webhook-Signature");
+                let event = titancard_wh::internals::event_name(&request.body);
                 let _ = capture::header_problems(request, Some(event.as_deref()));
                 let _ = capture::header_problems(request, None);
             }
@@ -69,7 +67,12 @@ fn round_trips(body: &[u8]) {
         received_at: "2026-01-01T00:00:00Z".into(),
         method: "POST".into(),
         path: "/w".into(),
-        headers: vec![("X-Any".into(), String::from_utf8_lossy(body).into_owned())],
+        headers: [(
+            "X-Any".to_string(),
+            String::from_utf8_lossy(body).into_owned(),
+        )]
+        .into_iter()
+        .collect(),
         body: text,
         body_encoding,
         status: Some(200),
@@ -166,7 +169,7 @@ pub fn validate(data: &[u8]) {
     let lines = data.split(|&b| b == b'\n').count();
     for json_lines in [false, true] {
         for strict in [false, true] {
-            let reports = titancard_wh::validate::check_bytes(data, json_lines, strict);
+            let reports = titancard_wh::internals::check_bytes(data, json_lines, strict);
             assert!(!reports.is_empty());
             for report in &reports {
                 assert!(

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use crate::headers::Headers;
 use crate::record::RequestRecord;
 
 mod checks;
@@ -33,26 +34,9 @@ pub struct Captured<'a> {
     /// The request target (path and query).
     pub path: String,
     /// Names and values in the order received.
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     /// The body bytes exactly as received.
     pub body: Cow<'a, [u8]>,
-}
-
-impl Captured<'_> {
-    /// Every value of a header, by case-insensitive name, in order.
-    pub fn header_values(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-            .collect()
-    }
-
-    /// A header's value; a header sent several times comes back comma-joined, as HTTP folds it.
-    pub fn header(&self, name: &str) -> Option<String> {
-        let values = self.header_values(name);
-        (!values.is_empty()).then(|| values.join(", "))
-    }
 }
 
 /// Why a capture cannot be read, with the place when there is one.

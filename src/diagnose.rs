@@ -11,9 +11,10 @@ use crate::secret::Secret;
 
 mod json;
 
-use crate::signature::{HmacSha256, SCHEME_PREFIX, keyed_mac, parse_header};
+use crate::contract::SCHEME_PREFIX;
+use crate::signature::{HmacSha256, keyed_mac, parse_header};
 use json::json_styles;
-pub use json::{JsonStyle, Layout, encode};
+pub use json::{JsonStyle, encode};
 
 /// Bodies larger than this are not parsed and re-encoded as JSON (each candidate is a full copy).
 pub const MAX_JSON_CANDIDATE_BODY: usize = 8 * 1024 * 1024;

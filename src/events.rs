@@ -19,6 +19,25 @@ pub struct EventSpec {
     pub sample: &'static str,
     /// The JSON Schema of the event's `data` object (schemas/<event>.schema.json).
     pub data_schema: &'static str,
+    /// The `data` field that identifies what the event is about: `card_id` for card events,
+    /// `connection_id` for `enrichment.completed` (which has no `id`), `id` for the others.
+    pub id_field: &'static str,
+}
+
+impl EventSpec {
+    /// The sample payload as a JSON value, key order kept.
+    pub fn sample_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.sample)
+            .expect("the embedded samples are JSON objects (checked by events::tests)")
+    }
+
+    /// The id the sample's data carries in its `id_field`.
+    pub fn sample_id(&self) -> String {
+        self.sample_value()["data"][self.id_field]
+            .as_str()
+            .expect("every sample carries its id field as a string (checked by events::tests)")
+            .to_string()
+    }
 }
 
 impl fmt::Display for EventSpec {
@@ -28,10 +47,11 @@ impl fmt::Display for EventSpec {
 }
 
 macro_rules! event {
-    ($name:literal, $group:literal, $when:literal) => {
+    ($name:literal, $group:literal, $id:literal, $when:literal) => {
         EventSpec {
             name: $name,
             group: $group,
+            id_field: $id,
             fires_when: $when,
             sample: include_str!(concat!("../fixtures/events/", $name, ".json")),
             data_schema: include_str!(concat!("../schemas/", $name, ".schema.json")),
@@ -41,54 +61,83 @@ macro_rules! event {
 
 /// All 14 events, in the reference's order.
 pub static CATALOGUE: [EventSpec; 14] = [
-    event!("card.created", "Card", "a new business card is created"),
-    event!("card.updated", "Card", "card details are modified"),
-    event!("card.deleted", "Card", "a card is deleted"),
-    event!("card.viewed", "Card", "someone views your card profile"),
+    event!(
+        "card.created",
+        "Card",
+        "card_id",
+        "a new business card is created"
+    ),
+    event!(
+        "card.updated",
+        "Card",
+        "card_id",
+        "card details are modified"
+    ),
+    event!("card.deleted", "Card", "card_id", "a card is deleted"),
+    event!(
+        "card.viewed",
+        "Card",
+        "card_id",
+        "someone views your card profile"
+    ),
     event!(
         "card.shared",
         "Card",
+        "card_id",
         "your card is shared via QR code, NFC tap, or link copy"
     ),
     event!(
         "connection.created",
         "Connection",
+        "id",
         "you make a new connection (most common event for CRM sync)"
     ),
     event!(
         "connection.updated",
         "Connection",
+        "id",
         "connection details are modified"
     ),
     event!(
         "connection.deleted",
         "Connection",
+        "id",
         "a connection is archived or permanently deleted"
     ),
     event!(
         "connection.tagged",
         "Connection",
+        "id",
         "tags are added to or removed from a connection"
     ),
     event!(
         "connection.status_changed",
         "Connection",
+        "id",
         "a connection's pipeline status changes (e.g. new → contacted → qualified)"
     ),
     event!(
         "reminder.created",
         "Reminder",
+        "id",
         "a follow-up reminder is scheduled for a connection"
     ),
     event!(
         "reminder.due",
         "Reminder",
+        "id",
         "a scheduled reminder becomes due"
     ),
-    event!("note.added", "Other", "a note is added to a connection"),
+    event!(
+        "note.added",
+        "Other",
+        "id",
+        "a note is added to a connection"
+    ),
     event!(
         "enrichment.completed",
         "Other",
+        "connection_id",
         "contact data enrichment completes for a connection"
     ),
 ];
@@ -136,6 +185,9 @@ mod tests {
             assert_eq!(value["event"], spec.name);
             assert!(value["timestamp"].is_u64(), "{}", spec.name);
             assert!(value["data"].is_object(), "{}", spec.name);
+            assert!(value["data"][spec.id_field].is_string(), "{}", spec.name);
+            assert_eq!(spec.sample_value(), value);
+            assert!(!spec.sample_id().is_empty());
         }
     }
 

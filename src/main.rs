@@ -3,16 +3,20 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use titancard_wh::cli::Cli;
+use titancard_wh::cli::{self, Cli};
+use titancard_wh::output;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    titancard_wh::output::init_color(cli.color);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return cli::parse_error(err),
+    };
+    output::init_color(cli.color);
     match titancard_wh::run(cli) {
         Ok(outcome) => outcome.exit_code(),
-        Err(err) if titancard_wh::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            titancard_wh::output::error(&format!("{err:#}"));
+            output::error(&format!("{err:#}"));
             ExitCode::from(2)
         }
     }

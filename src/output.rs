@@ -1,14 +1,31 @@
 //! Output policy shared by every command: the colour decision (made once), the `titancard-wh:`
-//! prefix for diagnostics on stderr, and broken-pipe handling.
+//! prefix for diagnostics on stderr, broken-pipe handling, and the pieces of the JSON output
+//! vocabulary every report shares (`millis`, `error: {kind, message}`).
 //!
 //! Data goes to stdout with `writeln!(out, …)?` (never `println!`, which panics on a closed
 //! pipe); `main` turns a broken pipe into a quiet success.
 
 use std::io::{self, IsTerminal};
+use std::time::Duration;
 
 use colored::Colorize;
+use serde::Serialize;
 
-use crate::cli::ColorWhen;
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--format` for commands whose output is a report: human text or JSON (one document, or JSON
+/// Lines for a stream).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
 
 /// The program name used as the prefix of diagnostics.
 pub const PROGRAM: &str = "titancard-wh";
@@ -72,8 +89,31 @@ pub fn truncate_for_display(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// A JSON value as one line on stdout (JSON output is never coloured).
-pub fn write_json_line(out: &mut impl io::Write, value: &serde_json::Value) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
+/// A report as one line of JSON on stdout (JSON output is never coloured).
+pub fn write_json_line(out: &mut impl io::Write, report: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, report)?;
     out.write_all(b"\n")
+}
+
+/// A duration as the JSON output gives every one: milliseconds, rounded to 3 decimals.
+pub fn millis(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// `"error": {"kind": "...", "message": "..."}`, the one shape of an error in JSON output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorReport {
+    /// A short stable identifier (`timeout`, `connection_refused`, …).
+    pub kind: String,
+    /// What happened, in words.
+    pub message: String,
+}
+
+impl ErrorReport {
+    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorReport {
+            kind: kind.into(),
+            message: message.into(),
+        }
+    }
 }

@@ -13,6 +13,8 @@
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use crate::headers::Headers;
+
 /// One saved request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestRecord {
@@ -22,7 +24,7 @@ pub struct RequestRecord {
     /// The request target, path and query.
     pub path: String,
     /// Header names (lower-case) and values, in the order received.
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     /// The body as text (utf8) or base64.
     pub body: String,
     pub body_encoding: BodyEncoding,
@@ -70,14 +72,6 @@ impl RequestRecord {
             BodyEncoding::Base64 => base64::engine::general_purpose::STANDARD.decode(body),
         }
     }
-
-    /// The first value of a header, by case-insensitive name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
 }
 
 #[cfg(test)]
@@ -92,7 +86,7 @@ mod tests {
                 received_at: "2026-01-16T16:00:00Z".into(),
                 method: "POST".into(),
                 path: "/webhook".into(),
-                headers: vec![("X-Webhook-Event".into(), "card.created".into())],
+                headers: [("X-Webhook-Event", "card.created")].into_iter().collect(),
                 body: text,
                 body_encoding,
                 status: Some(200),
@@ -101,7 +95,7 @@ mod tests {
             let line = serde_json::to_string(&record).unwrap();
             let back: RequestRecord = serde_json::from_str(&line).unwrap();
             assert_eq!(back.body_bytes().unwrap(), body);
-            assert_eq!(back.header("x-webhook-event"), Some("card.created"));
+            assert_eq!(back.headers.get("x-webhook-event"), Some("card.created"));
         }
     }
 }

@@ -14,9 +14,7 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value, json};
 
 use crate::events::{self, CATALOGUE, EventSpec};
-
-/// The `$schema` every exported schema declares.
-pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+use crate::json_pointer;
 
 /// The file name of the schema that validates any of the 14 events by dispatching on `event`.
 pub const BUNDLE_FILE: &str = "titancard-webhook.schema.json";
@@ -35,28 +33,13 @@ pub struct Violation {
 impl std::fmt::Display for Violation {
     /// `data.source: "carrier_pigeon" is not one of …`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", dotted_path(&self.pointer), self.message)
+        write!(
+            f,
+            "{}: {}",
+            json_pointer::display(&self.pointer),
+            self.message
+        )
     }
-}
-
-/// A JSON pointer as a reader writes the path: `/data/tags/0` → `data.tags[0]`, `` → `payload`.
-pub fn dotted_path(pointer: &str) -> String {
-    if pointer.is_empty() {
-        return "payload".to_string();
-    }
-    let mut path = String::new();
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        if !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit()) {
-            path.push_str(&format!("[{token}]"));
-        } else {
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(&token);
-        }
-    }
-    path
 }
 
 fn parse_embedded(text: &str) -> Value {
@@ -201,12 +184,5 @@ mod tests {
             assert_eq!(validate_payload(&sample, true), [], "{}", spec.name);
             assert!(jsonschema::draft202012::is_valid(&bundle_schema(), &sample));
         }
-    }
-
-    #[test]
-    fn pointers_read_as_paths() {
-        assert_eq!(dotted_path("/data/tags/0"), "data.tags[0]");
-        assert_eq!(dotted_path(""), "payload");
-        assert_eq!(dotted_path("/data/a~1b"), "data.a/b");
     }
 }

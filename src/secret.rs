@@ -2,11 +2,9 @@
 //! cannot be printed by accident.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-
-use crate::cli::SecretArgs;
 
 /// The environment variable that holds the secret when no flag or file gives it.
 pub const SECRET_ENV: &str = "TITANCARD_WEBHOOK_SECRET";
@@ -18,6 +16,12 @@ pub struct Secret(String);
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
+    }
+
+    /// A fresh random secret in TitanCard's `whsec_` form, for a run that must not use the
+    /// user's (`demo`'s receiver, `probe`'s wrong-secret case).
+    pub fn random() -> Self {
+        Secret(format!("whsec_{}", hex::encode(rand::random::<[u8; 24]>())))
     }
 
     /// The key bytes for HMAC: the secret's UTF-8 bytes (the reference's `secret.encode()`).
@@ -43,6 +47,17 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Where a secret may come from, in the order they are tried.
+#[derive(Debug, Clone, Default)]
+pub struct SecretSources {
+    /// `--secret` values.
+    pub values: Vec<String>,
+    /// `--secret-file`.
+    pub file: Option<PathBuf>,
+    /// The value of `TITANCARD_WEBHOOK_SECRET`.
+    pub env: Option<String>,
+}
+
 /// One or more secrets, in the order given. Several are accepted for key rotation; a command that
 /// signs uses the first.
 #[derive(Debug, Clone)]
@@ -51,25 +66,12 @@ pub struct Secrets(Vec<Secret>);
 impl Secrets {
     /// Resolves `--secret`, then `--secret-file`, then `TITANCARD_WEBHOOK_SECRET`.
     /// None of the three: an error naming all of them.
-    pub fn resolve(args: &SecretArgs) -> anyhow::Result<Secrets> {
-        Self::resolve_with_env(args, std::env::var(SECRET_ENV).ok())
-    }
-
-    /// Like `resolve`, but `None` (not an error) when no secret is given anywhere.
-    pub fn resolve_optional(args: &SecretArgs) -> anyhow::Result<Option<Secrets>> {
-        match Self::resolve(args) {
-            Ok(secrets) => Ok(Some(secrets)),
-            Err(err) if err.is::<NoSecret>() => Ok(None),
-            Err(err) => Err(err),
-        }
-    }
-
-    fn resolve_with_env(args: &SecretArgs, env: Option<String>) -> anyhow::Result<Secrets> {
-        let secrets: Vec<Secret> = if !args.secret.is_empty() {
-            args.secret.iter().map(Secret::new).collect()
-        } else if let Some(path) = &args.secret_file {
+    pub fn resolve(sources: &SecretSources) -> anyhow::Result<Secrets> {
+        let secrets: Vec<Secret> = if !sources.values.is_empty() {
+            sources.values.iter().map(Secret::new).collect()
+        } else if let Some(path) = &sources.file {
             read_secret_file(path)?
-        } else if let Some(value) = env.filter(|value| !value.is_empty()) {
+        } else if let Some(value) = sources.env.clone().filter(|value| !value.is_empty()) {
             vec![Secret::new(value)]
         } else {
             return Err(NoSecret.into());
@@ -78,6 +80,15 @@ impl Secrets {
             bail!("the secret is empty: pass a non-empty --secret");
         }
         Ok(Secrets(secrets))
+    }
+
+    /// Like `resolve`, but `None` (not an error) when no secret is given anywhere.
+    pub fn resolve_optional(sources: &SecretSources) -> anyhow::Result<Option<Secrets>> {
+        match Self::resolve(sources) {
+            Ok(secrets) => Ok(Some(secrets)),
+            Err(err) if err.is::<NoSecret>() => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 
     /// The secret to sign with: the first one given.
@@ -125,17 +136,17 @@ fn read_secret_file(path: &Path) -> anyhow::Result<Vec<Secret>> {
 mod tests {
     use super::*;
 
-    fn args(secret: &[&str], file: Option<&Path>) -> SecretArgs {
-        SecretArgs {
-            secret: secret.iter().map(|s| s.to_string()).collect(),
-            secret_file: file.map(Path::to_path_buf),
+    fn sources(values: &[&str], file: Option<&Path>, env: Option<&str>) -> SecretSources {
+        SecretSources {
+            values: values.iter().map(|s| s.to_string()).collect(),
+            file: file.map(Path::to_path_buf),
+            env: env.map(str::to_string),
         }
     }
 
     #[test]
     fn flag_wins_over_file_and_env() {
-        let secrets =
-            Secrets::resolve_with_env(&args(&["a", "b"], None), Some("env".into())).unwrap();
+        let secrets = Secrets::resolve(&sources(&["a", "b"], None, Some("env"))).unwrap();
         assert_eq!(secrets.all().len(), 2);
         assert_eq!(secrets.primary().expose(), "a");
     }
@@ -145,17 +156,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("secret");
         std::fs::write(&path, "one two\r\n\nthree\n").unwrap();
-        let secrets =
-            Secrets::resolve_with_env(&args(&[], Some(&path)), Some("env".into())).unwrap();
+        let secrets = Secrets::resolve(&sources(&[], Some(&path), Some("env"))).unwrap();
         let values: Vec<_> = secrets.all().iter().map(Secret::expose).collect();
         assert_eq!(values, ["one two", "three"]);
     }
 
     #[test]
     fn env_is_the_fallback_and_none_names_all_three() {
-        let secrets = Secrets::resolve_with_env(&args(&[], None), Some("env".into())).unwrap();
+        let secrets = Secrets::resolve(&sources(&[], None, Some("env"))).unwrap();
         assert_eq!(secrets.primary().expose(), "env");
-        let err = Secrets::resolve_with_env(&args(&[], None), None).unwrap_err();
+        let err = Secrets::resolve(&sources(&[], None, None)).unwrap_err();
         let message = err.to_string();
         for name in ["--secret", "--secret-file", SECRET_ENV] {
             assert!(message.contains(name), "{message}");

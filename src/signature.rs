@@ -5,22 +5,8 @@
 
 use hmac::{KeyInit, Mac};
 
+use crate::contract::{SCHEME_PREFIX, SIGNATURE_HEX_DIGITS};
 use crate::secret::Secret;
-
-/// `Content-Type`, as every delivery sends it.
-pub const HEADER_CONTENT_TYPE: &str = "Content-Type";
-/// The signature header.
-pub const HEADER_SIGNATURE: &str = "X-Webhook-Signature";
-/// The event-name header.
-pub const HEADER_EVENT: &str = "X-Webhook-Event";
-/// `User-Agent`.
-pub const HEADER_USER_AGENT: &str = "User-Agent";
-/// The Content-Type value of every delivery.
-pub const CONTENT_TYPE_JSON: &str = "application/json";
-/// The User-Agent value of every delivery.
-pub const USER_AGENT: &str = "TitanCard-Webhooks/1.0";
-/// The scheme prefix of the signature header value.
-pub const SCHEME_PREFIX: &str = "sha256=";
 
 /// HMAC-SHA256, the reference's signing algorithm.
 pub type HmacSha256 = hmac::Hmac<sha2::Sha256>;
@@ -30,11 +16,6 @@ pub fn keyed_mac(secret: &Secret) -> HmacSha256 {
     // HMAC accepts keys of any length, so this cannot fail.
     <HmacSha256 as KeyInit>::new_from_slice(secret.as_bytes())
         .expect("HMAC-SHA256 takes keys of any length")
-}
-
-/// The raw 32-byte HMAC-SHA256 of `body`.
-pub fn digest(secret: &Secret, body: &[u8]) -> [u8; 32] {
-    Signer::new(secret).digest(body)
 }
 
 /// The header value for `body`: `sha256=` followed by 64 lowercase hex digits.
@@ -64,8 +45,8 @@ impl Signer {
     }
 
     /// The 64 lowercase hex digits of the signature of `body`, without the `sha256=` prefix.
-    pub fn hex_digits(&self, body: &[u8]) -> [u8; 64] {
-        let mut digits = [0u8; 64];
+    pub fn hex_digits(&self, body: &[u8]) -> [u8; SIGNATURE_HEX_DIGITS] {
+        let mut digits = [0u8; SIGNATURE_HEX_DIGITS];
         // 32 bytes always fill exactly 64 hex digits.
         let _ = hex::encode_to_slice(self.digest(body), &mut digits);
         digits
@@ -118,7 +99,7 @@ pub fn parse_header(value: &str) -> Result<[u8; 32], SignatureProblem> {
     if !hex_part.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(SignatureProblem::NotHex);
     }
-    if hex_part.len() != 64 {
+    if hex_part.len() != SIGNATURE_HEX_DIGITS {
         return Err(SignatureProblem::WrongLength(hex_part.len()));
     }
     if hex_part.bytes().any(|b| b.is_ascii_uppercase()) {

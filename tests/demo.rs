@@ -4,7 +4,7 @@
 mod common;
 
 use serde_json::Value;
-use titancard_wh::events::CATALOGUE;
+use titancard_wh::internals::CATALOGUE;
 
 #[test]
 fn demo_delivers_and_verifies_all_fourteen_events() {
@@ -37,15 +37,16 @@ fn demo_json_has_a_stable_shape() {
         .get_output()
         .stdout
         .clone();
-    let report: Value = serde_json::from_slice(&output).unwrap();
-    assert_eq!(report["passed"], true);
+    let report: Value = common::json_output("demo", &output);
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["counts"]["passed"], 14);
     assert!(
         report["receiver"]
             .as_str()
             .unwrap()
             .starts_with("http://127.0.0.1:")
     );
-    let events = report["events"].as_array().unwrap();
+    let events = report["deliveries"].as_array().unwrap();
     let names: Vec<_> = events
         .iter()
         .map(|e| e["event"].as_str().unwrap())
@@ -57,7 +58,8 @@ fn demo_json_has_a_stable_shape() {
         assert_eq!(event["signature"], "valid");
         assert_eq!(event["headers_ok"], true);
         assert_eq!(event["body_intact"], true);
-        assert_eq!(event["passed"], true);
+        assert_eq!(event["ok"], true);
+        assert_eq!(event["error"], Value::Null);
         assert!(event["millis"].is_number());
     }
 }

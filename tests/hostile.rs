@@ -253,7 +253,7 @@ fn verify_bodies_that_are_not_the_envelope() {
         let ran = run(&["verify", &name, "--secret", "other", "--format", "json"]);
         ran.clean();
         assert_eq!(ran.code, 1, "{label}: {}", ran.stderr);
-        assert_eq!(ran.json()["requests"][0]["signature_valid"], false);
+        assert_eq!(ran.json("verify")["requests"][0]["signature"]["ok"], false);
     }
 }
 
@@ -421,7 +421,7 @@ fn urls_with_other_schemes_or_no_host() {
         "not a url",
         "",
     ] {
-        let expected = format!("invalid URL '{url}'");
+        let expected = format!("invalid value '{url}' for '--");
         run(&["replay", &capture, "--url", url]).error(&expected);
         run(&["probe", "--url", url, "--secret", SECRET]).error(&expected);
         run(&["sign", &capture, "--secret", SECRET, "--curl", url]).error(&expected);
@@ -501,8 +501,9 @@ fn ipv6_literal_urls() {
         }
     }
     // A malformed IPv6 literal is an invalid URL.
-    run(&["replay", &capture, "--url", "http://[::1/webhook"])
-        .error("invalid URL 'http://[::1/webhook'");
+    run(&["replay", &capture, "--url", "http://[::1/webhook"]).error(
+        "invalid value 'http://[::1/webhook' for '--url <URL>': not a URL (invalid IPv6 address)",
+    );
 }
 
 #[test]
@@ -674,7 +675,7 @@ fn validate_hostile_files() {
         let ran = run(&["validate", path(&file), "--format", "json"]);
         ran.clean();
         assert_eq!(ran.code, 1, "{name}");
-        ran.json();
+        ran.json("validate");
     }
     // Unusable paths are exit 2 and named.
     let folder = dir.path().join("empty-folder");
@@ -779,7 +780,7 @@ fn send_refuses_malformed_set_paths_and_payload_files() {
             "--secret",
             SECRET,
         ])
-        .error(&format!("invalid URL '{url}'"));
+        .error(&format!("invalid value '{url}' for '--"));
     }
     run(&["send", "card.creatd", "--url", url, "--secret", SECRET])
         .expect(2, "did you mean card.created?");
@@ -823,7 +824,7 @@ fn schema_and_listen_refuse_unusable_paths() {
             "--forward-to",
             url,
         ])
-        .error(&format!("invalid URL '{url}'"));
+        .error(&format!("invalid value '{url}' for '--"));
     }
     // A port already in use.
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -835,7 +836,7 @@ fn schema_and_listen_refuse_unusable_paths() {
 fn validate_names_duplicate_keys() {
     // Receivers disagree on which of two values wins; serde_json keeps the last, silently.
     let dir = tempfile::tempdir().unwrap();
-    let sample = titancard_wh::events::find("card.viewed").unwrap().sample;
+    let sample = titancard_wh::internals::find("card.viewed").unwrap().sample;
     let doubled = sample.replacen(
         "\"event\": \"card.viewed\",",
         "\"event\": \"card.viewed\",\n  \"event\": \"card.viewed\",",

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::{Reply, TestServer, expected_signature};
 use listen_support::{Listen, SECRET, deliver, http, read_response, saved, unique_body};
 use serde_json::Value;
-use titancard_wh::events::CATALOGUE;
+use titancard_wh::internals::CATALOGUE;
 #[test]
 fn all_fourteen_events_are_accepted_and_saved_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
@@ -33,9 +33,9 @@ fn all_fourteen_events_are_accepted_and_saved_byte_for_byte() {
         assert_eq!(record.verdict.as_deref(), Some("accepted"));
         assert_eq!(record.status, Some(200));
         assert_eq!(record.body_bytes().unwrap(), spec.sample.as_bytes());
-        assert_eq!(record.header("x-webhook-event"), Some(spec.name));
+        assert_eq!(record.headers.get("x-webhook-event"), Some(spec.name));
         assert_eq!(
-            record.header("x-webhook-signature"),
+            record.headers.get("x-webhook-signature"),
             Some(expected_signature(SECRET, spec.sample.as_bytes()).as_str())
         );
     }
@@ -223,17 +223,21 @@ fn rotation_accepts_either_secret_and_reports_which() {
     assert_eq!(code, Some(0));
     let values: Vec<Value> = lines
         .iter()
-        .map(|line| serde_json::from_str(line).unwrap())
+        .map(|line| common::json_output("listen", line.as_bytes()))
         .collect();
     assert_eq!(values.len(), 4, "{lines:?}");
     assert_eq!(values[0]["secret"], 2);
+    assert_eq!(values[0]["ok"], true);
     assert_eq!(values[0]["full_name"], Value::Null);
     assert_eq!(values[0]["fields"]["full_name"], "Jane Doe");
     assert_eq!(values[1]["secret"], 1);
     assert_eq!(values[2]["verdict"], "invalid_signature");
+    assert_eq!(values[2]["ok"], false);
     assert_eq!(values[3]["type"], "summary");
-    assert_eq!(values[3]["accepted"], 2);
-    assert_eq!(values[3]["rejected"]["invalid_signature"], 1);
+    assert_eq!(values[3]["ok"], false);
+    assert_eq!(values[3]["counts"]["accepted"], 2);
+    assert_eq!(values[3]["counts"]["rejected"], 1);
+    assert_eq!(values[3]["counts"]["by_reason"]["invalid_signature"], 1);
 }
 
 #[test]

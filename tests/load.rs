@@ -65,15 +65,15 @@ fn every_delivery_has_its_own_timestamp_id_and_signature() {
     assert_eq!(ids.len(), 60, "unique ids");
     assert_eq!(events.len(), 14, "--all cycles through the catalogue");
 
-    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(summary["requests"], 60);
-    assert_eq!(summary["delivered"], 60);
-    assert_eq!(summary["failed"], 0);
-    assert_eq!(summary["statuses"]["200"], 60);
-    assert_eq!(summary["errors"], serde_json::json!({}));
+    let summary: Value = common::json_output("send-load", &output.stdout);
+    assert_eq!(summary["counts"]["deliveries"], 60);
+    assert_eq!(summary["counts"]["delivered"], 60);
+    assert_eq!(summary["counts"]["failed"], 0);
+    assert_eq!(summary["counts"]["by_status"]["200"], 60);
+    assert_eq!(summary["counts"]["by_error"], serde_json::json!({}));
     assert_eq!(summary["ok"], true);
     for key in ["min", "p50", "p90", "p99", "max"] {
-        assert!(summary["latency_ms"][key].is_f64(), "{key}");
+        assert!(summary["latency_millis"][key].is_number(), "{key}");
     }
     assert!(summary["requests_per_second"].as_f64().unwrap() > 0.0);
 }
@@ -163,10 +163,10 @@ fn failures_are_counted_and_fail_the_run() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(summary["statuses"]["200"], 10);
-    assert_eq!(summary["statuses"]["503"], 10);
-    assert_eq!(summary["failed"], 10);
+    let summary: Value = common::json_output("send-load", &output.stdout);
+    assert_eq!(summary["counts"]["by_status"]["200"], 10);
+    assert_eq!(summary["counts"]["by_status"]["503"], 10);
+    assert_eq!(summary["counts"]["failed"], 10);
     assert_eq!(summary["ok"], false);
 }
 

@@ -50,7 +50,7 @@ fn replay(url: &str, timeout: &str) -> Ran {
 fn replay_error(ran: &Ran) -> (String, String) {
     ran.clean();
     assert_eq!(ran.code, 1, "{}\n{}", ran.stdout, ran.stderr);
-    let report = ran.json();
+    let report = ran.json("replay");
     assert_eq!(report["ok"], false);
     let error = &report["requests"][0]["error"];
     (
@@ -140,7 +140,7 @@ fn redirects_are_reported_not_followed() {
     let ran = replay(&url, "5s");
     ran.clean();
     assert_eq!(ran.code, 1, "{}", ran.stderr);
-    let report = ran.json();
+    let report = ran.json("replay");
     assert_eq!(report["requests"][0]["status"], 302);
     assert_eq!(report["requests"][0]["ok"], false);
     // One request only: /elsewhere was never asked for.
@@ -157,11 +157,11 @@ fn an_endless_answer_is_read_up_to_a_bound() {
     let ran = replay(&url, "60s");
     ran.clean();
     assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
-    let report = ran.json();
+    let report = ran.json("replay");
     let request = &report["requests"][0];
     assert_eq!(request["status"], 200);
-    assert_eq!(request["response_truncated"], true);
-    let shown = request["response"].as_str().unwrap().len();
+    assert_eq!(request["response"]["truncated"], true);
+    let shown = request["response"]["body"].as_str().unwrap().len();
     assert!(shown <= 64 * 1024, "{shown} bytes kept");
 }
 
@@ -214,7 +214,7 @@ fn send_faults() {
     let ran = send(&endless.url("/webhook"), "60s");
     ran.expect(0, "200");
     assert_eq!(
-        ran.json()["deliveries"][0]["attempts"][0]["response_body_truncated"],
+        ran.json("send")["deliveries"][0]["attempts"][0]["response"]["truncated"],
         true
     );
     // Load mode: a connection left with an unread answer is not reused for the next delivery.
@@ -503,14 +503,16 @@ fn listen_killed_mid_run_loses_no_acknowledged_event_and_the_file_verifies() {
     for line in ran.stderr.lines() {
         assert!(line.contains("the last line is incomplete"), "{line}");
     }
-    let report = ran.json();
+    let report = ran.json("verify");
     let requests = report["requests"].as_array().unwrap();
-    assert!(requests.iter().all(|r| r["signature_valid"] == true));
+    assert!(requests.iter().all(|r| r["signature"]["ok"] == true));
 
     let text = std::fs::read_to_string(&save).unwrap();
     let mut bodies: Vec<Vec<u8>> = text
         .lines()
-        .filter_map(|line| serde_json::from_str::<titancard_wh::record::RequestRecord>(line).ok())
+        .filter_map(|line| {
+            serde_json::from_str::<titancard_wh::internals::RequestRecord>(line).ok()
+        })
         .filter(|record| record.verdict.as_deref() == Some("accepted"))
         .map(|record| record.body_bytes().unwrap())
         .collect();

@@ -20,7 +20,9 @@ fn a_conforming_receiver_passes_every_case() {
     let server = TestServer::start(|_, request| conforming(request));
     let (code, document) = probe_json(&server.url("/webhook"), &["--timeout", "5s"]);
     assert_eq!(code, 0, "{document}");
-    assert_eq!(document["passed"], true);
+    assert_eq!(document["ok"], true);
+    assert_eq!(document["counts"]["failed"], 0);
+    assert_eq!(document["error"], Value::Null);
     assert_eq!(document["url"], server.url("/webhook"));
     let ids: Vec<&str> = cases(&document)
         .iter()
@@ -108,7 +110,7 @@ fn a_500_on_a_missing_signature_is_reported_as_a_crash() {
     });
     let (code, document) = probe_json(&server.url("/webhook"), &["--timeout", "5s"]);
     assert_eq!(code, 1);
-    assert_eq!(document["passed"], false);
+    assert_eq!(document["ok"], false);
     assert_eq!(failing_ids(&document), ["missing-signature"]);
     let failed = case(&document, "missing-signature");
     assert_eq!(failed["status"], 500);
@@ -258,8 +260,9 @@ fn an_unreachable_endpoint_is_one_clear_message_and_every_case_failed() {
     let (code, document) = probe_json(&url, &[]);
     assert_eq!(code, 1);
     assert_eq!(cases(&document).len(), 21);
+    assert_eq!(document["error"]["kind"], "connection_refused");
     for case in cases(&document) {
-        assert_eq!(case["passed"], false);
+        assert_eq!(case["ok"], false);
         assert_eq!(case["status"], Value::Null);
         assert!(
             case["detail"]
@@ -336,15 +339,14 @@ fn the_json_document_has_exactly_the_documented_keys() {
             "card.created",
         ],
     );
+    // probe_json checked the document against schemas/output/probe.schema.json.
     let keys: Vec<&String> = document.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["url", "passed", "cases"]);
+    assert_eq!(keys, ["ok", "url", "counts", "error", "cases"]);
+    assert_eq!(document["counts"]["cases"], 9);
     for case in cases(&document) {
         let keys: Vec<&String> = case.as_object().unwrap().keys().collect();
-        assert_eq!(
-            keys,
-            ["id", "passed", "expected", "status", "millis", "detail"]
-        );
-        assert!(case["millis"].is_u64());
+        assert_eq!(keys, ["id", "ok", "expected", "status", "millis", "detail"]);
+        assert!(case["millis"].is_number());
         assert!(case["status"].is_u64());
     }
     // --event repeated: once each, in the order given; the other cases use the first event.
@@ -493,7 +495,7 @@ fn an_endpoint_that_dies_is_pointed_at_the_last_case_it_answered() {
     let (code, document) = probe_json(&url, &["--event", "card.deleted"]);
     server.join().unwrap();
     assert_eq!(code, 1);
-    assert_eq!(case(&document, "valid-card.deleted")["passed"], true);
+    assert_eq!(case(&document, "valid-card.deleted")["ok"], true);
     let next = case(&document, "wrong-secret");
     assert_eq!(next["status"], Value::Null);
     assert!(

@@ -168,12 +168,13 @@ fn non_2xx_answers_and_closed_ports_exit_1() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let doc: Value = common::json_output("replay", &output.stdout);
     assert_eq!(doc["ok"], false);
+    assert_eq!(doc["counts"]["failed"], 1);
     assert_eq!(doc["requests"][0]["status"], 401);
     assert_eq!(doc["requests"][0]["event"], "card.created");
     assert!(
-        doc["requests"][0]["response"]
+        doc["requests"][0]["response"]["body"]
             .as_str()
             .unwrap()
             .contains("Invalid signature")

@@ -39,15 +39,15 @@ fn our_verdicts(files: &[PathBuf]) -> BTreeMap<PathBuf, bool> {
         .args(["--format", "json"])
         .output()
         .unwrap();
-    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
-    document["results"]
+    let document: Value = common::json_output("validate", &output.stdout);
+    document["files"]
         .as_array()
         .unwrap()
         .iter()
         .map(|file| {
             (
                 PathBuf::from(file["file"].as_str().unwrap()),
-                file["payloads"][0]["valid"].as_bool().unwrap(),
+                file["payloads"][0]["ok"].as_bool().unwrap(),
             )
         })
         .collect()

@@ -112,7 +112,7 @@ fn sign_prints_the_signature_never_the_secret() {
         "sign, bad --curl URL",
         cmd().args(["sign", file, "--secret", CANARY, "--curl", "ftp://x/"]),
     )
-    .error("invalid URL");
+    .error("only http:// and https:// URLs can receive webhooks");
 }
 
 #[test]

@@ -22,9 +22,7 @@ fn validate_json(args: &[&str]) -> (i32, Value) {
         .args(["--format", "json"])
         .output()
         .unwrap();
-    let document = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!("{err}: {}", String::from_utf8_lossy(&output.stdout));
-    });
+    let document = common::json_output("validate", &output.stdout);
     (output.status.code().unwrap(), document)
 }
 
@@ -45,7 +43,7 @@ fn human(args: &[&str]) -> (i32, String, String) {
 #[test]
 fn every_catalogue_sample_passes_its_own_schema_lenient_and_strict() {
     for strict in [false, true] {
-        for spec in &titancard_wh::events::CATALOGUE {
+        for spec in &titancard_wh::internals::CATALOGUE {
             let path = fixture(&format!("events/{}.json", spec.name));
             let mut args = vec![path.as_str()];
             if strict {
@@ -53,8 +51,8 @@ fn every_catalogue_sample_passes_its_own_schema_lenient_and_strict() {
             }
             let (code, document) = validate_json(&args);
             assert_eq!(code, 0, "{} strict={strict}: {document}", spec.name);
-            assert_eq!(document["results"][0]["payloads"][0]["event"], spec.name);
-            assert_eq!(document["warnings"], 0, "{}", spec.name);
+            assert_eq!(document["files"][0]["payloads"][0]["event"], spec.name);
+            assert_eq!(document["counts"]["warnings"], 0, "{}", spec.name);
         }
     }
 }
@@ -86,15 +84,15 @@ fn errors_name_file_line_column_pointer_and_a_plain_message() {
 fn every_invalid_schema_fixture_is_invalid_and_every_valid_one_valid() {
     let (code, document) = validate_json(&[&fixture("validate/schema/invalid")]);
     assert_eq!(code, 1);
-    let files = document["results"].as_array().unwrap();
+    let files = document["files"].as_array().unwrap();
     assert!(files.len() >= 10);
     for file in files {
-        assert_eq!(file["payloads"][0]["valid"], false, "{file}");
+        assert_eq!(file["payloads"][0]["ok"], false, "{file}");
     }
-    assert_eq!(document["invalid"], files.len());
+    assert_eq!(document["counts"]["invalid"], files.len());
     let (code, document) = validate_json(&[&fixture("validate/schema/valid")]);
     assert_eq!(code, 0, "{document}");
-    assert_eq!(document["invalid"], 0);
+    assert_eq!(document["counts"]["invalid"], 0);
 }
 
 #[test]
@@ -160,7 +158,7 @@ fn strict_rejects_unknown_keys_at_every_level() {
     assert_eq!(code, 0);
     let (code, document) = validate_json(&[&file, "--strict"]);
     assert_eq!(code, 1);
-    let errors = &document["results"][0]["payloads"][0]["errors"];
+    let errors = &document["files"][0]["payloads"][0]["errors"];
     let pointers: Vec<&str> = errors
         .as_array()
         .unwrap()
@@ -184,10 +182,10 @@ fn strict_rejects_unknown_keys_at_every_level() {
 fn json_lines_count_one_payload_a_line_and_records_check_the_header() {
     let (code, document) = validate_json(&[&fixture("validate/jsonl")]);
     assert_eq!(code, 1);
-    assert_eq!(document["files"], 2);
-    assert_eq!(document["payloads"], 5);
-    assert_eq!(document["invalid"], 1);
-    let mixed = &document["results"][0];
+    assert_eq!(document["counts"]["files"], 2);
+    assert_eq!(document["counts"]["payloads"], 5);
+    assert_eq!(document["counts"]["invalid"], 1);
+    let mixed = &document["files"][0];
     assert_eq!(mixed["file"], fixture("validate/jsonl/mixed.jsonl"));
     let lines: Vec<u64> = mixed["payloads"]
         .as_array()
@@ -198,7 +196,7 @@ fn json_lines_count_one_payload_a_line_and_records_check_the_header() {
     assert_eq!(lines, [1, 3, 4]);
     assert_eq!(mixed["payloads"][2]["errors"][0]["line"], 4);
     assert_eq!(mixed["payloads"][2]["errors"][0]["pointer"], "/timestamp");
-    let records = &document["results"][1]["payloads"];
+    let records = &document["files"][1]["payloads"];
     assert_eq!(records[0]["warnings"], serde_json::json!([]));
     let warning = &records[1]["warnings"][0];
     assert_eq!(warning["line"], 2);
@@ -213,19 +211,12 @@ fn json_format_is_one_stable_document() {
     let (code, document) = validate_json(&[&fixture("validate/schema/invalid/bad-source.json")]);
     assert_eq!(code, 1);
     let keys: Vec<&String> = document.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["ok", "counts", "files", "unreadable"]);
     assert_eq!(
-        keys,
-        [
-            "valid",
-            "files",
-            "payloads",
-            "invalid",
-            "warnings",
-            "unreadable",
-            "results"
-        ]
+        document["counts"],
+        serde_json::json!({"files": 1, "payloads": 1, "invalid": 1, "warnings": 0, "unreadable": 0})
     );
-    let error = &document["results"][0]["payloads"][0]["errors"][0];
+    let error = &document["files"][0]["payloads"][0]["errors"][0];
     assert_eq!(
         error,
         &serde_json::json!({"line": 22, "column": 15, "pointer": "/data/source",
@@ -317,15 +308,15 @@ fn folders_are_searched_recursively_for_json_and_jsonl() {
     let dir = tempfile::tempdir().unwrap();
     let nested = dir.path().join("a/b");
     std::fs::create_dir_all(&nested).unwrap();
-    let sample = titancard_wh::events::CATALOGUE[0].sample;
+    let sample = titancard_wh::internals::CATALOGUE[0].sample;
     std::fs::write(nested.join("one.json"), sample).unwrap();
     let line = sample.replace('\n', "");
     std::fs::write(dir.path().join("many.jsonl"), format!("{line}\n{line}\n")).unwrap();
     std::fs::write(dir.path().join("skip.txt"), "{").unwrap();
     let (code, document) = validate_json(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{document}");
-    assert_eq!(document["files"], 2);
-    assert_eq!(document["payloads"], 3);
+    assert_eq!(document["counts"]["files"], 2);
+    assert_eq!(document["counts"]["payloads"], 3);
 }
 
 #[test]
@@ -372,11 +363,11 @@ fn schema_prints_one_event_or_the_bundle_and_writes_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("schemas");
     cmd().args(["schema", "--out"]).arg(&out).assert().success();
-    for spec in &titancard_wh::events::CATALOGUE {
+    for spec in &titancard_wh::internals::CATALOGUE {
         let path = out.join(format!("{}.schema.json", spec.name));
         let text = std::fs::read_to_string(&path).unwrap();
         let written: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(written, titancard_wh::schema::event_schema(spec));
+        assert_eq!(written, titancard_wh::internals::event_schema(spec));
     }
     assert!(Path::new(&out.join("titancard-webhook.schema.json")).is_file());
     cmd()
@@ -401,14 +392,16 @@ fn human_output_is_coloured_only_when_asked_or_on_a_terminal() {
 #[test]
 fn json_lines_with_crlf_endings_keep_their_line_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let line = titancard_wh::events::CATALOGUE[2].sample.replace('\n', "");
+    let line = titancard_wh::internals::CATALOGUE[2]
+        .sample
+        .replace('\n', "");
     let bad = line.replace("\"slug\"", "\"slug_\"");
     let path = dir.path().join("crlf.jsonl");
     std::fs::write(&path, format!("{line}\r\n\r\n{bad}\r\n")).unwrap();
     let (code, document) = validate_json(&[path.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert_eq!(document["payloads"], 2);
-    let error = &document["results"][0]["payloads"][1]["errors"][0];
+    assert_eq!(document["counts"]["payloads"], 2);
+    let error = &document["files"][0]["payloads"][1]["errors"][0];
     assert_eq!(error["line"], 3);
     assert_eq!(error["message"], "data: required key \"slug\" is missing");
 }

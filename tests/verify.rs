@@ -41,7 +41,8 @@ fn verify_json(args: &[&str], file: &Path) -> (i32, Value) {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
     let (code, stdout, stderr) = verify(&all, file);
-    let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stdout}{stderr}"));
+    assert!(!stdout.is_empty(), "{stderr}");
+    let doc: Value = common::json_output("verify", stdout.as_bytes());
     assert_eq!(doc["ok"], code == 0, "{doc}");
     (code, doc["requests"][0].clone())
 }
@@ -61,7 +62,7 @@ fn diagnose_body(body: &[u8], header: &str) -> Vec<String> {
     let file = dir.file("body.json", body);
     let (code, report) = verify_json(&["--signature", header, "--secret", SECRET], &file);
     assert_eq!(code, 1, "{report}");
-    assert_eq!(report["valid"], false);
+    assert_eq!(report["ok"], false);
     assert_eq!(report["diagnosis"]["secret"], 1, "{report}");
     causes(&report)
 }
@@ -102,7 +103,7 @@ fn a_capture_saved_from_a_real_client_verifies() {
     );
     let (code, report) = verify_json(&secret_args(), &lf);
     assert_eq!(code, 0, "{report}");
-    assert_eq!(report["secret"], 1);
+    assert_eq!(report["signature"]["secret"], 1);
 }
 
 #[test]
@@ -273,8 +274,8 @@ fn diagnosis_header_missing_prefix_upper_case_whitespace_quotes() {
         let (code, report) = verify_json(&["--signature", &header, "--secret", SECRET], &file);
         assert_eq!(code, 1, "{header}");
         // The strict verdict stays invalid: the reference's receivers compare exactly.
-        assert_eq!(report["signature_valid"], false);
-        assert!(report["signature_problem"].is_string());
+        assert_eq!(report["signature"]["ok"], false);
+        assert!(report["signature"]["problem"].is_string());
         assert_eq!(causes(&report), expected, "{header}");
     }
 }
@@ -329,7 +330,7 @@ fn malformed_signatures_are_reasons_not_crashes() {
     ] {
         let (code, report) = verify_json(&["--signature", header, "--secret", SECRET], &file);
         assert_eq!(code, 1, "{header}");
-        let problem = report["signature_problem"].as_str().unwrap();
+        let problem = report["signature"]["problem"].as_str().unwrap();
         assert!(problem.contains(reason), "{header}: {problem}");
     }
 }
@@ -347,7 +348,7 @@ fn rotation_reports_the_matching_position_never_the_value() {
     let secrets = dir.file("secrets.txt", format!("whsec_old\n{SECRET}\n"));
     let (code, report) = verify_json(&["--secret-file", secrets.to_str().unwrap()], &file);
     assert_eq!(code, 0);
-    assert_eq!(report["secret"], 2);
+    assert_eq!(report["signature"]["secret"], 2);
 }
 
 #[test]
@@ -359,7 +360,7 @@ fn header_event_must_match_the_body() {
     let dir = Dir::new();
     let (code, report) = verify_json(&secret_args(), &dir.file("c.http", raw));
     assert_eq!(code, 1);
-    assert_eq!(report["signature_valid"], true);
+    assert_eq!(report["signature"]["ok"], true);
     let problems = report["problems"].to_string();
     assert!(
         problems
@@ -425,22 +426,26 @@ fn listen_records_get_one_verdict_each() {
     ];
     assert_eq!(
         records[2].body_encoding,
-        titancard_wh::record::BodyEncoding::Base64
+        titancard_wh::internals::BodyEncoding::Base64
     );
     let dir = Dir::new();
     let file = dir.file("events.jsonl", jsonl(&records));
     let (code, stdout, _) = verify(&["--format", "json", "--secret", SECRET], &file);
     assert_eq!(code, 1);
-    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let doc: Value = common::json_output("verify", stdout.as_bytes());
     let requests = doc["requests"].as_array().unwrap();
+    assert_eq!(
+        doc["counts"],
+        serde_json::json!({"requests": 3, "valid": 1, "invalid": 2})
+    );
     assert_eq!(requests.len(), 3);
     let name = file.display().to_string();
     assert_eq!(requests[0]["source"], format!("{name}:1"));
-    assert_eq!(requests[0]["valid"], true);
+    assert_eq!(requests[0]["ok"], true);
     assert_eq!(requests[1]["source"], format!("{name}:2"));
-    assert_eq!(requests[1]["valid"], false);
+    assert_eq!(requests[1]["ok"], false);
     // The base64 body is verified as the bytes it decodes to; its checks fail, not its signature.
-    assert_eq!(requests[2]["signature_valid"], true);
+    assert_eq!(requests[2]["signature"]["ok"], true);
 }
 
 #[test]

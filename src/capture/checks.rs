@@ -4,14 +4,14 @@
 use std::time::Duration;
 
 use super::Captured;
-use crate::signature::{CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT};
+use crate::contract::{self, CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT};
 
 /// The reference's headers that a captured request must carry besides its signature (see "HTTP
 /// Headers"): `X-Webhook-Event` equal to the body's `event`, and `Content-Type: application/json`.
 /// `body_event` is `None` when the body is not a JSON envelope, `Some(None)` when it has no event.
 pub fn header_problems(captured: &Captured<'_>, body_event: Option<Option<&str>>) -> Vec<String> {
     let mut problems = Vec::new();
-    match captured.header(HEADER_CONTENT_TYPE) {
+    match captured.headers.joined(HEADER_CONTENT_TYPE) {
         None => problems.push(format!(
             "no Content-Type header (TitanCard sends {CONTENT_TYPE_JSON})"
         )),
@@ -24,7 +24,7 @@ pub fn header_problems(captured: &Captured<'_>, body_event: Option<Option<&str>>
             }
         }
     }
-    match (captured.header(HEADER_EVENT), body_event) {
+    match (captured.headers.joined(HEADER_EVENT), body_event) {
         (None, _) => problems.push(format!(
             "no {HEADER_EVENT} header (TitanCard sends the event name in it)"
         )),
@@ -75,7 +75,7 @@ pub fn timestamp_problem(
         humantime::format_duration(shown),
         humantime::format_duration(tolerance)
     );
-    if timestamp < 100_000_000_000 {
+    if contract::looks_like_seconds(u64::try_from(timestamp).unwrap_or(u64::MAX)) {
         message.push_str("; it looks like seconds, but the contract's timestamps are milliseconds");
     }
     Some(message)

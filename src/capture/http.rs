@@ -35,7 +35,7 @@ pub fn parse_http<'a>(
         Err(httparse::Error::TooManyHeaders) => return Err(CaptureError::TooManyHeaders),
         Err(_) => return Err(locate_head_error(bytes)),
     };
-    let headers: Vec<(String, String)> = request
+    let pairs: Vec<(String, String)> = request
         .headers
         .iter()
         .map(|h| {
@@ -46,20 +46,17 @@ pub fn parse_http<'a>(
     let method = request.method.unwrap_or_default().to_string();
     let path = request.path.unwrap_or_default().to_string();
     let rest = &bytes[head_len..];
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|(k, _)| k.eq_ignore_ascii_case(name))
-    };
+    // Positions matter here: an error names the header's line.
+    let find = |name: &str| pairs.iter().position(|(k, _)| k.eq_ignore_ascii_case(name));
     let mut warnings = Vec::new();
     let chunked = find("transfer-encoding")
-        .is_some_and(|i| headers[i].1.to_ascii_lowercase().contains("chunked"));
+        .is_some_and(|i| pairs[i].1.to_ascii_lowercase().contains("chunked"));
     let body: Cow<'a, [u8]> = if chunked {
         let (body, used) = dechunk(bytes, head_len)?;
         leftover_warning(&mut warnings, bytes.len() - head_len - used);
         Cow::Owned(body)
     } else if let Some(index) = find("content-length") {
-        let value = &headers[index].1;
+        let value = &pairs[index].1;
         let declared: u64 = value.parse().map_err(|_| CaptureError::ContentLength {
             line: index + 2,
             value: value.clone(),
@@ -80,7 +77,7 @@ pub fn parse_http<'a>(
         source: source.to_string(),
         method,
         path,
-        headers,
+        headers: pairs.into_iter().collect(),
         body,
     };
     Ok((captured, warnings))

@@ -1,20 +1,31 @@
-//! The command line: clap derive definitions, one struct per subcommand, and nothing else.
+//! The command line: clap derive definitions, one struct per subcommand; the value parsers that
+//! check what is typed (`values`); the resolution of the secret sources; and parser errors shown
+//! like every other error (`parse_error`).
 //!
 //! Conventions (after xh): explicit `short`, implicit `long`, UPPERCASE `value_name`, doc comments
-//! as help text. Behaviour lives in `commands/`; this file only describes what can be typed.
+//! as help text. Behaviour lives in `commands/`; this folder only describes what can be typed.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::output::ColorWhen;
+use crate::secret::{SecretSources, Secrets};
+use crate::wire::Client;
+use crate::wire::tls::{CaCerts, Trust};
+
 mod network;
 mod offline;
+mod parse_error;
+mod values;
 
 pub use network::{DemoArgs, ListenArgs, ProbeArgs, ReplayArgs, SendArgs};
 pub use offline::{
     CompletionsArgs, EventsAction, EventsArgs, InputFormat, SchemaArgs, SignArgs, ValidateArgs,
     VerifyArgs,
 };
+pub use parse_error::parse_error;
+pub use values::HeaderArg;
 
 /// The exit-code table, shown in the top-level `--help` and the README.
 macro_rules! exit_codes {
@@ -83,21 +94,6 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
-/// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorWhen {
-    Auto,
-    Always,
-    Never,
-}
-
-/// `--format` for commands whose output is a report: human text or one JSON document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
-
 /// `--format` for `validate`, which also speaks CI dialects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateFormat {
@@ -117,7 +113,7 @@ pub enum ProbeFormat {
     Junit,
 }
 
-/// Where the webhook secret comes from. Resolved once by `secret::Secrets::resolve`.
+/// Where the webhook secret comes from.
 #[derive(Debug, Clone, Args)]
 pub struct SecretArgs {
     /// The webhook secret (repeat for rotation where a command accepts several)
@@ -128,6 +124,48 @@ pub struct SecretArgs {
     /// Read the secret from a file (one secret per line for rotation)
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
+}
+
+impl SecretArgs {
+    /// The secrets, from the flags, the file, or the environment, in that order: the one place
+    /// where a command's secret sources are resolved.
+    pub fn resolve(&self) -> anyhow::Result<Secrets> {
+        Secrets::resolve(&self.sources())
+    }
+
+    /// Like `resolve`, but `None` (not an error) when no secret is given anywhere.
+    pub fn resolve_optional(&self) -> anyhow::Result<Option<Secrets>> {
+        Secrets::resolve_optional(&self.sources())
+    }
+
+    fn sources(&self) -> SecretSources {
+        SecretSources {
+            values: self.secret.clone(),
+            file: self.secret_file.clone(),
+            env: std::env::var(crate::secret::SECRET_ENV).ok(),
+        }
+    }
+}
+
+/// Which servers an https delivery trusts, for the commands that send.
+#[derive(Debug, Clone, Args)]
+pub struct TrustArgs {
+    /// Also trust the CA certificates of this PEM file (a local CA such as mkcert's, or a
+    /// company CA); the platform's roots are always trusted (SSL_CERT_FILE is honoured)
+    #[arg(long, value_name = "FILE", value_parser = values::ca_certs)]
+    pub cacert: Option<CaCerts>,
+}
+
+impl TrustArgs {
+    /// The trust settings these flags ask for.
+    pub fn trust(&self) -> Trust {
+        Trust::new(self.cacert.clone())
+    }
+
+    /// A delivery client with these trust settings.
+    pub fn client(&self) -> Client {
+        Client::new(self.trust())
+    }
 }
 
 #[cfg(test)]

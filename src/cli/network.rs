@@ -5,13 +5,20 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{Format, ProbeFormat, SecretArgs};
+use super::values::{self, HeaderArg};
+use super::{ProbeFormat, SecretArgs, TrustArgs};
 use crate::events::{EventSpec, parse_event};
+use crate::output::Format;
+use crate::payload::SetField;
+use crate::payload::field_path::FieldPath;
+use crate::receiver::dedupe::DEFAULT_CAPACITY;
+use crate::wire::WebhookUrl;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   titancard-wh send connection.created --url http://localhost:3000/webhook --secret whsec_test
-  titancard-wh send card.updated --url URL --set data.title=CTO --set 'data.changed_fields=[\"title\"]'
+  titancard-wh send card.updated --url URL --set data.title=CTO \\
+    --set 'data.changed_fields=[\"title\"]'
   titancard-wh send connection.created --url URL --set data.phone=null --unset 'data.tags[1]'
   titancard-wh send --all --url URL
   titancard-wh send connection.created --payload my-event.json --url URL
@@ -30,7 +37,7 @@ pub struct SendArgs {
 
     /// The endpoint to POST to
     #[arg(short, long, value_name = "URL", required_unless_present = "dry_run")]
-    pub url: Option<String>,
+    pub url: Option<WebhookUrl>,
 
     /// Send every event, in catalogue order
     #[arg(long, conflicts_with_all = ["event", "payload"])]
@@ -38,11 +45,11 @@ pub struct SendArgs {
 
     /// Override a field: PATH=VALUE, VALUE parsed as JSON when it is JSON, else a string
     #[arg(long, value_name = "PATH=VALUE")]
-    pub set: Vec<String>,
+    pub set: Vec<SetField>,
 
     /// Remove a field: PATH such as data.phone
     #[arg(long, value_name = "PATH")]
-    pub unset: Vec<String>,
+    pub unset: Vec<FieldPath>,
 
     /// Send this file byte for byte instead of a sample (- reads stdin)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["set", "unset", "timestamp"])]
@@ -54,7 +61,7 @@ pub struct SendArgs {
 
     /// Add a header to the request: 'Name: value' (repeatable)
     #[arg(short = 'H', long, value_name = "HEADER")]
-    pub header: Vec<String>,
+    pub header: Vec<HeaderArg>,
 
     /// Send the payload even when it does not match the event's schema (for negative tests)
     #[arg(long)]
@@ -65,7 +72,7 @@ pub struct SendArgs {
     pub dry_run: bool,
 
     /// Give up on an answer after this long
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
     pub timeout: Duration,
 
     /// On a non-2xx answer or no answer, retry as TitanCard does: after 1 min, 5 min and 15 min
@@ -73,19 +80,31 @@ pub struct SendArgs {
     pub retry: bool,
 
     /// Replace the retry delays, e.g. 1s,2s,3s (implies --retry)
-    #[arg(long, value_name = "DELAYS", value_delimiter = ',', value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DELAYS", value_delimiter = ',', value_parser = values::duration)]
     pub retry_schedule: Vec<Duration>,
 
     /// Load mode: send this many deliveries (each with a unique timestamp, id and signature)
-    #[arg(short = 'n', long, value_name = "N")]
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..),
+        conflicts_with_all = ["payload", "dry_run", "retry", "retry_schedule"],
+    )]
     pub count: Option<u64>,
 
     /// Load mode: deliveries in flight at once
-    #[arg(short = 'c', long, value_name = "C", default_value_t = 1)]
+    #[arg(
+        short = 'c',
+        long,
+        value_name = "C",
+        default_value_t = 1,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000),
+    )]
     pub concurrency: usize,
 
     /// Load mode: at most this many deliveries per second
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", value_parser = values::rate)]
     pub rate: Option<f64>,
 
     /// Output format
@@ -94,6 +113,9 @@ pub struct SendArgs {
 
     #[command(flatten)]
     pub secret: SecretArgs,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 #[derive(Debug, Args)]
@@ -116,11 +138,16 @@ pub struct ListenArgs {
     pub port: u16,
 
     /// The path that receives webhooks
-    #[arg(long, value_name = "PATH", default_value = "/webhook")]
+    #[arg(long, value_name = "PATH", default_value = "/webhook", value_parser = values::url_path)]
     pub path: String,
 
     /// Refuse bodies larger than this many bytes with 413
-    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = 1024 * 1024,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..),
+    )]
     pub max_body: usize,
 
     /// Append one JSON Lines record per request to FILE before answering
@@ -129,14 +156,14 @@ pub struct ListenArgs {
 
     /// Relay each accepted request to URL and answer with its status
     #[arg(long, value_name = "URL")]
-    pub forward_to: Option<String>,
+    pub forward_to: Option<WebhookUrl>,
 
     /// Answer every otherwise-accepted request with this status (simulate failures)
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(200..=599))]
     pub status: Option<u16>,
 
     /// Answer this fraction of accepted requests with 500 (0.0 to 1.0)
-    #[arg(long, value_name = "RATE")]
+    #[arg(long, value_name = "RATE", value_parser = values::fraction)]
     pub fail_rate: Option<f64>,
 
     /// Answer the first N accepted requests with 500
@@ -144,15 +171,15 @@ pub struct ListenArgs {
     pub fail_first: Option<u64>,
 
     /// Wait this long before answering (e.g. 2s)
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = values::duration)]
     pub delay: Option<Duration>,
 
     /// Give a client this long to send its headers, and as long again for its body
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::positive_duration)]
     pub read_timeout: Duration,
 
     /// Remember this many accepted deliveries to detect duplicates (oldest forgotten first; 0: off)
-    #[arg(long, value_name = "N", default_value_t = crate::receiver::dedupe::DEFAULT_CAPACITY)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
     pub dedupe_capacity: usize,
 
     /// Output format for the per-request lines (json: JSON Lines)
@@ -161,6 +188,9 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub secret: SecretArgs,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 #[derive(Debug, Args)]
@@ -175,14 +205,14 @@ Exit codes:
 pub struct ProbeArgs {
     /// The endpoint under test
     #[arg(short, long, value_name = "URL")]
-    pub url: String,
+    pub url: WebhookUrl,
 
     /// Only these events for the valid-<event> cases (repeatable; default all 14)
     #[arg(short, long, value_name = "EVENT", value_parser = parse_event)]
     pub event: Vec<&'static EventSpec>,
 
     /// The deadline for each answer (the reference's is 30 s)
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
     pub timeout: Duration,
 
     /// Output format
@@ -191,6 +221,9 @@ pub struct ProbeArgs {
 
     #[command(flatten)]
     pub secret: SecretArgs,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 #[derive(Debug, Args)]
@@ -209,14 +242,14 @@ pub struct ReplayArgs {
 
     /// The endpoint to send to
     #[arg(short, long, value_name = "URL")]
-    pub url: String,
+    pub url: WebhookUrl,
 
     /// Sign each body again with the given secret instead of keeping its signature
     #[arg(long)]
     pub resign: bool,
 
     /// Give up on an answer after this long
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
     pub timeout: Duration,
 
     /// Output format
@@ -225,6 +258,9 @@ pub struct ReplayArgs {
 
     #[command(flatten)]
     pub secret: SecretArgs,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 #[derive(Debug, Args)]

@@ -6,8 +6,11 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{Format, SecretArgs, ValidateFormat};
+use super::values;
+use super::{SecretArgs, ValidateFormat};
 use crate::events::{EventSpec, parse_event};
+use crate::output::Format;
+use crate::wire::WebhookUrl;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  titancard-wh events\n  titancard-wh events show card.viewed")]
@@ -64,7 +67,7 @@ pub struct SignArgs {
 
     /// Print a ready-to-paste curl command that sends the body to URL with all four headers
     #[arg(long, value_name = "URL")]
-    pub curl: Option<String>,
+    pub curl: Option<WebhookUrl>,
 
     #[command(flatten)]
     pub secret: SecretArgs,
@@ -110,7 +113,7 @@ pub struct VerifyArgs {
 
     /// Fail a payload whose timestamp is further than this from now, either way (e.g. 30m). Off by
     /// default: TitanCard signs no timestamp, and its retries arrive up to ~21 minutes late
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
     pub tolerance: Option<Duration>,
 
     /// Output format

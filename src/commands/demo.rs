@@ -3,35 +3,34 @@
 //! the reference's four headers and its body intact, and prints the table.
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use colored::Colorize;
-use serde_json::{Value, json};
+use serde::Serialize;
 use tokio::sync::mpsc;
 
 use crate::Outcome;
-use crate::cli::{DemoArgs, Format};
-use crate::delivery::{self, OutgoingRequest};
+use crate::cli::DemoArgs;
+use crate::contract::{
+    CONTENT_TYPE_JSON, DELIVERY_DEADLINE, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE,
+    HEADER_USER_AGENT, USER_AGENT,
+};
 use crate::events::{CATALOGUE, EventSpec};
+use crate::output::{self, ErrorReport, Format, millis};
 use crate::payload;
 use crate::receiver::simulate::Simulation;
 use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Receiver, Seen, dedupe};
 use crate::secret::{Secret, Secrets};
-use crate::signature::{
-    CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE, HEADER_USER_AGENT,
-    USER_AGENT,
-};
-
-/// The deadline for each delivery (the reference's).
-const TIMEOUT: Duration = Duration::from_secs(30);
+use crate::wire::tls::Trust;
+use crate::wire::{Answer, Client, DeliveryError, OutgoingRequest};
 
 /// One event's round trip.
 struct Row {
     event: &'static str,
     /// The status answered, or why there was no answer.
-    status: Result<u16, String>,
-    latency: Duration,
+    status: Result<u16, DeliveryError>,
+    elapsed: Duration,
     /// `valid`, or the receiver's verdict.
     signature: String,
     headers_ok: bool,
@@ -47,19 +46,19 @@ impl Row {
 /// Runs `demo`.
 pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let (url, rows) = crate::runtime()?.block_on(round_trips())?;
-    let passed = rows.iter().all(Row::passed);
+    let report = DemoReport::new(&url, &rows);
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => crate::output::write_json_line(&mut out, &to_json(&url, passed, &rows))?,
-        Format::Human => write_table(&mut out, &url, passed, &rows)?,
+        Format::Json => output::write_json_line(&mut out, &report)?,
+        Format::Human => write_table(&mut out, &url, report.ok, &rows)?,
     }
-    Ok(Outcome::from_ok(passed))
+    Ok(Outcome::from_ok(report.ok))
 }
 
 /// Starts the receiver, delivers the 14 events, and pairs each with what the receiver saw.
 async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
     // A fresh random secret for this run only; it is never printed.
-    let secret = Secret::new(format!("whsec_{}", hex::encode(rand::random::<[u8; 24]>())));
+    let secret = Secret::random();
     let (observer, mut seen_rx) = mpsc::unbounded_channel();
     let config = Config {
         path: "/webhook".to_string(),
@@ -76,13 +75,17 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
         .await
         .context("cannot start the embedded receiver")?;
     let url = receiver.url();
+    let target = url.parse().context("the embedded receiver's URL")?;
+    let client = Client::new(Trust::default());
     let now = payload::now_millis();
 
     let mut rows = Vec::with_capacity(CATALOGUE.len());
     for spec in &CATALOGUE {
         let body = payload::sample_with_timestamp(spec, now);
-        let request = OutgoingRequest::signed(&url, spec.name, body.clone(), &secret);
-        let answer = delivery::send_once(&request, TIMEOUT).await;
+        let request = OutgoingRequest::signed(&target, spec.name, body.clone(), &secret);
+        let started = Instant::now();
+        let answer = client.send(&request, DELIVERY_DEADLINE).await;
+        let elapsed = started.elapsed();
         let seen = match &answer {
             // The receiver reports a request right after answering it.
             Ok(_) => tokio::time::timeout(Duration::from_secs(5), seen_rx.recv())
@@ -91,7 +94,7 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
                 .flatten(),
             Err(_) => None,
         };
-        rows.push(check(spec, &body, answer, seen));
+        rows.push(check(spec, &body, answer, elapsed, seen));
     }
     receiver.shutdown(Duration::from_secs(5)).await;
     Ok((url, rows))
@@ -101,18 +104,19 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
 fn check(
     spec: &'static EventSpec,
     body: &[u8],
-    answer: Result<delivery::Answer, delivery::DeliveryError>,
+    answer: Result<Answer, DeliveryError>,
+    elapsed: Duration,
     seen: Option<Seen>,
 ) -> Row {
-    let (status, latency) = match answer {
+    let (status, elapsed) = match answer {
         Ok(answer) => (Ok(answer.status), answer.latency),
-        Err(err) => (Err(err.to_string()), Duration::ZERO),
+        Err(err) => (Err(err), elapsed),
     };
     let Some(seen) = seen else {
         return Row {
             event: spec.name,
             status,
-            latency,
+            elapsed,
             signature: "not received".to_string(),
             headers_ok: false,
             body_intact: false,
@@ -123,39 +127,76 @@ fn check(
     } else {
         seen.verdict.name().to_string()
     };
-    let headers_ok = seen.header(HEADER_CONTENT_TYPE) == Some(CONTENT_TYPE_JSON)
-        && seen.header(HEADER_SIGNATURE).is_some()
-        && seen.header(HEADER_EVENT) == Some(spec.name)
-        && seen.header(HEADER_USER_AGENT) == Some(USER_AGENT);
+    let headers = &seen.headers;
+    let headers_ok = headers.get(HEADER_CONTENT_TYPE) == Some(CONTENT_TYPE_JSON)
+        && headers.get(HEADER_SIGNATURE).is_some()
+        && headers.get(HEADER_EVENT) == Some(spec.name)
+        && headers.get(HEADER_USER_AGENT) == Some(USER_AGENT);
     Row {
         event: spec.name,
         status,
-        latency,
+        elapsed,
         signature,
         headers_ok,
         body_intact: seen.body.as_ref() == body,
     }
 }
 
-fn millis(latency: Duration) -> f64 {
-    (latency.as_secs_f64() * 1e5).round() / 100.0
+/// `demo --format json` (schemas/output/demo.schema.json).
+#[derive(Serialize)]
+struct DemoReport<'a> {
+    ok: bool,
+    receiver: &'a str,
+    counts: DemoCounts,
+    deliveries: Vec<DeliveryReport>,
 }
 
-fn to_json(url: &str, passed: bool, rows: &[Row]) -> Value {
-    json!({
-        "receiver": url,
-        "passed": passed,
-        "events": rows.iter().map(|row| json!({
-            "event": row.event,
-            "status": row.status.as_ref().ok(),
-            "error": row.status.as_ref().err(),
-            "millis": millis(row.latency),
-            "signature": row.signature,
-            "headers_ok": row.headers_ok,
-            "body_intact": row.body_intact,
-            "passed": row.passed(),
-        })).collect::<Vec<_>>(),
-    })
+#[derive(Serialize)]
+struct DemoCounts {
+    deliveries: usize,
+    passed: usize,
+    failed: usize,
+}
+
+#[derive(Serialize)]
+struct DeliveryReport {
+    event: &'static str,
+    ok: bool,
+    status: Option<u16>,
+    millis: f64,
+    /// `valid`, or what the receiver concluded instead.
+    signature: String,
+    headers_ok: bool,
+    body_intact: bool,
+    error: Option<ErrorReport>,
+}
+
+impl<'a> DemoReport<'a> {
+    fn new(url: &'a str, rows: &[Row]) -> Self {
+        let passed = rows.iter().filter(|row| row.passed()).count();
+        DemoReport {
+            ok: passed == rows.len(),
+            receiver: url,
+            counts: DemoCounts {
+                deliveries: rows.len(),
+                passed,
+                failed: rows.len() - passed,
+            },
+            deliveries: rows
+                .iter()
+                .map(|row| DeliveryReport {
+                    event: row.event,
+                    ok: row.passed(),
+                    status: row.status.as_ref().ok().copied(),
+                    millis: millis(row.elapsed),
+                    signature: row.signature.clone(),
+                    headers_ok: row.headers_ok,
+                    body_intact: row.body_intact,
+                    error: row.status.as_ref().err().map(ErrorReport::from),
+                })
+                .collect(),
+        }
+    }
 }
 
 fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> std::io::Result<()> {
@@ -193,13 +234,13 @@ fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> s
             "  {:<27} {} {:>6.2} ms  {} {} {}",
             row.event,
             status,
-            millis(row.latency),
+            millis(row.elapsed),
             signature,
             mark(row.headers_ok, 8),
             mark(row.body_intact, 0),
         )?;
         if let Err(why) = &row.status {
-            writeln!(out, "    {}", why.red())?;
+            writeln!(out, "    {}", why.to_string().red())?;
         }
     }
     let good = rows.iter().filter(|row| row.passed()).count();

@@ -3,13 +3,50 @@
 use std::io::Write;
 
 use colored::Colorize;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::Outcome;
-use crate::cli::{EventsAction, EventsArgs, Format};
+use crate::cli::{EventsAction, EventsArgs};
 use crate::events::{CATALOGUE, EventSpec};
 use crate::fields;
-use crate::output::write_json_line;
+use crate::output::{Format, write_json_line};
+
+/// `events --format json` (schemas/output/events.schema.json).
+#[derive(Serialize)]
+struct EventsReport {
+    ok: bool,
+    events: Vec<EventSummary>,
+}
+
+#[derive(Serialize)]
+struct EventSummary {
+    name: &'static str,
+    group: &'static str,
+    fires_when: &'static str,
+    id_field: &'static str,
+}
+
+impl EventSummary {
+    fn new(spec: &EventSpec) -> Self {
+        EventSummary {
+            name: spec.name,
+            group: spec.group,
+            fires_when: spec.fires_when,
+            id_field: spec.id_field,
+        }
+    }
+}
+
+/// `events show --format json` (schemas/output/events-show.schema.json).
+#[derive(Serialize)]
+struct EventReport {
+    ok: bool,
+    #[serde(flatten)]
+    event: EventSummary,
+    sample: Value,
+    fields: Vec<FieldRow>,
+}
 
 /// Runs `events` or `events show`.
 pub fn run(args: EventsArgs) -> anyhow::Result<Outcome> {
@@ -23,11 +60,11 @@ pub fn run(args: EventsArgs) -> anyhow::Result<Outcome> {
 
 fn list(out: &mut impl Write, format: Format) -> std::io::Result<()> {
     if format == Format::Json {
-        let events: Vec<Value> = CATALOGUE
-            .iter()
-            .map(|spec| json!({"name": spec.name, "group": spec.group, "fires_when": spec.fires_when}))
-            .collect();
-        return write_json_line(out, &json!({ "events": events }));
+        let report = EventsReport {
+            ok: true,
+            events: CATALOGUE.iter().map(EventSummary::new).collect(),
+        };
+        return write_json_line(out, &report);
     }
     let width = CATALOGUE
         .iter()
@@ -50,14 +87,16 @@ fn list(out: &mut impl Write, format: Format) -> std::io::Result<()> {
 
 /// One row of the field table: the reference's type where its Field Reference documents the
 /// field, else the JSON type of the sample value.
+#[derive(Serialize)]
 struct FieldRow {
     name: String,
+    #[serde(rename = "type")]
     kind: String,
     description: String,
 }
 
 fn field_rows(spec: &EventSpec) -> Vec<FieldRow> {
-    let sample: Value = serde_json::from_str(spec.sample).unwrap_or(Value::Null);
+    let sample = spec.sample_value();
     let Some(data) = sample.get("data").and_then(Value::as_object) else {
         return Vec::new();
     };
@@ -92,19 +131,13 @@ fn json_type(value: &Value) -> &'static str {
 fn show(out: &mut impl Write, spec: &EventSpec, format: Format) -> std::io::Result<()> {
     let rows = field_rows(spec);
     if format == Format::Json {
-        let sample: Value = serde_json::from_str(spec.sample).unwrap_or(Value::Null);
-        let fields: Vec<Value> = rows
-            .iter()
-            .map(|row| json!({"name": row.name, "type": row.kind, "description": row.description}))
-            .collect();
-        let document = json!({
-            "name": spec.name,
-            "group": spec.group,
-            "fires_when": spec.fires_when,
-            "sample": sample,
-            "fields": fields,
-        });
-        return write_json_line(out, &document);
+        let report = EventReport {
+            ok: true,
+            event: EventSummary::new(spec),
+            sample: spec.sample_value(),
+            fields: rows,
+        };
+        return write_json_line(out, &report);
     }
     writeln!(out, "{} ({})", spec.name.cyan().bold(), spec.group)?;
     writeln!(out, "Triggered when {}.\n", spec.fires_when)?;

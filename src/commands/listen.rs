@@ -3,37 +3,39 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+use serde::Serialize;
+
 use crate::Outcome;
-use crate::cli::{Format, ListenArgs};
+use crate::cli::ListenArgs;
+use crate::output::{self, Format};
 use crate::receiver::simulate::Simulation;
 use crate::receiver::{Config, Receiver};
-use crate::secret::Secrets;
 
 /// How long in-flight requests may take to finish after a stop signal, beyond `--delay`.
 const GRACE: Duration = Duration::from_secs(30);
 
 /// Runs `listen`.
 pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
-    let secrets = Secrets::resolve(&args.secret)?;
-    if args.read_timeout.is_zero() {
-        anyhow::bail!("--read-timeout must be longer than 0s");
-    }
+    let secrets = args.secret.resolve()?;
     let simulation = Simulation::new(
         args.status,
         args.fail_rate,
         args.fail_first.unwrap_or(0),
         args.delay,
-    )
-    .map_err(anyhow::Error::msg)?;
+    );
     let grace = GRACE + args.delay.unwrap_or_default();
+    let forward_to = args
+        .forward_to
+        .clone()
+        .map(|url| (url, args.trust.client()));
     let config = Config {
-        path: args.path,
+        path: args.path.clone(),
         max_body: args.max_body,
         secrets,
         read_timeout: args.read_timeout,
         dedupe_capacity: args.dedupe_capacity,
-        save: args.save,
-        forward_to: args.forward_to,
+        save: args.save.clone(),
+        forward_to,
         simulation,
         log: Some(args.format),
     };
@@ -49,7 +51,16 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
         {
             // Scripts and tests read this first line to learn the port; flush it now.
             let mut out = std::io::stdout().lock();
-            writeln!(out, "listening on {}", receiver.url())?;
+            match format {
+                Format::Human => writeln!(out, "listening on {}", receiver.url())?,
+                Format::Json => output::write_json_line(
+                    &mut out,
+                    &Listening {
+                        kind: "listening",
+                        url: &receiver.url(),
+                    },
+                )?,
+            }
             out.flush()?;
         }
         stop_signal().await?;
@@ -63,11 +74,19 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
                 }
                 writeln!(out, "{}", summary.to_human())?
             }
-            Format::Json => crate::output::write_json_line(&mut out, &summary.to_json())?,
+            Format::Json => output::write_json_line(&mut out, &summary.report())?,
         }
         out.flush()?;
         Ok(Outcome::Success)
     })
+}
+
+/// The first JSON line: where the receiver listens (schemas/output/listen.schema.json).
+#[derive(Serialize)]
+struct Listening<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: &'a str,
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

@@ -1,4 +1,5 @@
-//! One file per subcommand: glue from the parsed arguments to the library modules.
+//! One file (or folder) per subcommand: glue from the parsed arguments to the library modules.
+//! A command never imports another command.
 
 pub mod completions;
 pub mod demo;
@@ -8,7 +9,6 @@ pub mod probe;
 pub mod replay;
 pub mod schema;
 pub mod send;
-mod send_load;
 pub mod sign;
 pub mod validate;
 pub mod verify;

@@ -5,28 +5,24 @@ use std::io::Write;
 
 use crate::Outcome;
 use crate::cli::{ProbeArgs, ProbeFormat};
-use crate::delivery::check_url;
 use crate::events::{CATALOGUE, EventSpec};
-use crate::output::write_json_line;
 use crate::payload::now_millis;
 use crate::probe::{cases, report, run};
-use crate::secret::Secrets;
 
 /// Runs `probe`.
 pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
-    check_url(&args.url)?;
-    if args.timeout.is_zero() {
-        anyhow::bail!("--timeout must be longer than 0 (the reference's deadline is 30s)");
-    }
-    let secrets = Secrets::resolve(&args.secret)?;
+    let secrets = args.secret.resolve()?;
     let events = selected_events(&args.event);
     let cases = cases::build(&args.url, secrets.primary(), &events, now_millis());
+    let client = args.trust.client();
+    let runtime = crate::runtime()?;
     let mut out = std::io::stdout().lock();
     let report = match args.format {
         ProbeFormat::Human => {
             let mut table = report::Table::start(&mut out, &args.url, &cases, args.timeout)?;
             let mut written = Ok(());
-            let report = crate::runtime()?.block_on(run::run_all(
+            let report = runtime.block_on(run::run_all(
+                &client,
                 &args.url,
                 cases,
                 args.timeout,
@@ -41,12 +37,16 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
             report
         }
         ProbeFormat::Json | ProbeFormat::Junit => {
-            let report =
-                crate::runtime()?.block_on(run::run_all(&args.url, cases, args.timeout, |_| {}));
-            if args.format == ProbeFormat::Json {
-                write_json_line(&mut out, &report::to_json(&report)?)?;
-            } else {
-                out.write_all(report::to_junit(&report).as_bytes())?;
+            let report = runtime.block_on(run::run_all(
+                &client,
+                &args.url,
+                cases,
+                args.timeout,
+                |_| {},
+            ));
+            match args.format {
+                ProbeFormat::Json => report::to_json(&mut out, &report)?,
+                _ => report::to_junit(&mut out, &report)?,
             }
             report
         }

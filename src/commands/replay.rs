@@ -1,21 +1,25 @@
 //! `replay FILE --url URL`: re-sends recorded requests (`listen --save` records or a raw HTTP
-//! capture) byte for byte with their headers, optionally signed again, through `delivery`.
+//! capture) byte for byte with their headers, optionally signed again, through `wire`.
 
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use bytes::Bytes;
 use colored::Colorize;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::Outcome;
 use crate::capture::{self, Captured, InputKind};
-use crate::cli::{Format, ReplayArgs};
-use crate::commands::sign::{event_name, read_input};
-use crate::delivery::{self, Answer, DeliveryError, OutgoingRequest};
-use crate::output;
-use crate::secret::{Secret, Secrets};
-use crate::signature::{HEADER_SIGNATURE, sign};
+use crate::cli::ReplayArgs;
+use crate::contract::HEADER_SIGNATURE;
+use crate::input;
+use crate::output::{self, Format};
+use crate::payload::event_name;
+use crate::secret::Secret;
+use crate::signature::sign;
+use crate::wire::report::ExchangeReport;
+use crate::wire::{Answer, DeliveryError, OutgoingRequest, WebhookUrl};
 
 /// How many characters of each answer are shown.
 const SNIPPET_CHARS: usize = 120;
@@ -25,20 +29,26 @@ struct Replayed {
     source: String,
     event: Option<String>,
     result: Result<Answer, DeliveryError>,
+    elapsed: Duration,
+}
+
+impl Replayed {
+    fn delivered(&self) -> bool {
+        self.result.as_ref().is_ok_and(Answer::is_success)
+    }
 }
 
 /// Runs `replay`.
 pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
-    delivery::check_url(&args.url)?;
     // Without --resign the recorded signatures are kept and no secret is needed.
     let secret = if args.resign {
-        Some(Secrets::resolve(&args.secret)?.primary().clone())
+        Some(args.secret.resolve()?.primary().clone())
     } else {
         None
     };
-    let path = Some(args.file.as_path()).filter(|p| p.as_os_str() != "-");
-    let name = path.map_or("stdin".to_string(), |p| p.display().to_string());
-    let bytes = read_input(path)?;
+    let path = Some(args.file.as_path());
+    let name = input::name(path);
+    let bytes = input::read(path)?;
     if bytes.is_empty() {
         bail!("{name}: {}", capture::CaptureError::Empty);
     }
@@ -51,6 +61,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
     for warning in warnings {
         output::warning(&warning);
     }
+    let client = args.trust.client();
     let runtime = crate::runtime()?;
     let mut replayed = Vec::new();
     for captured in &requests {
@@ -62,55 +73,88 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
             continue;
         }
         let request = outgoing(&args.url, captured, secret.as_ref());
-        let result = runtime.block_on(delivery::send_once(&request, args.timeout));
+        let started = Instant::now();
+        let result = runtime.block_on(client.send(&request, args.timeout));
         replayed.push(Replayed {
             source: captured.source.clone(),
             event: event_name(&captured.body),
             result,
+            elapsed: started.elapsed(),
         });
     }
     if replayed.is_empty() {
         bail!("{name}: no POST request to replay");
     }
-    let ok = replayed
-        .iter()
-        .all(|r| r.result.as_ref().is_ok_and(Answer::is_success));
+    let report = ReplayReport::new(&args.url, &replayed);
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => output::write_json_line(&mut out, &render_json(&args.url, ok, &replayed))?,
+        Format::Json => output::write_json_line(&mut out, &report)?,
         Format::Human => render_human(&mut out, &args.url, &replayed)?,
     }
-    Ok(Outcome::from_ok(ok))
+    Ok(Outcome::from_ok(report.ok))
 }
 
 /// The request to send: the recorded body and headers (minus connection headers), the signature
 /// replaced in place when re-signing.
-fn outgoing(url: &str, captured: &Captured<'_>, secret: Option<&Secret>) -> OutgoingRequest {
+fn outgoing(url: &WebhookUrl, captured: &Captured<'_>, secret: Option<&Secret>) -> OutgoingRequest {
     let body = Bytes::copy_from_slice(&captured.body);
-    let mut headers = delivery::relayable_headers(&captured.headers);
+    let mut headers = captured.headers.relayable();
     if let Some(secret) = secret {
-        let signature = sign(secret, &body);
-        match headers
-            .iter()
-            .position(|(name, _)| name.eq_ignore_ascii_case(HEADER_SIGNATURE))
-        {
-            Some(index) => headers[index].1 = signature,
-            None => headers.push((HEADER_SIGNATURE.to_string(), signature)),
-        }
-        headers.retain({
-            let mut seen = false;
-            move |(name, _)| {
-                let is_signature = name.eq_ignore_ascii_case(HEADER_SIGNATURE);
-                let keep = !(is_signature && seen);
-                seen |= is_signature;
-                keep
-            }
-        });
+        headers.set(HEADER_SIGNATURE, sign(secret, &body));
     }
     OutgoingRequest {
-        url: url.to_string(),
+        url: url.clone(),
         headers,
         body,
+    }
+}
+
+/// `replay --format json` (schemas/output/replay.schema.json).
+#[derive(Serialize)]
+struct ReplayReport<'a> {
+    ok: bool,
+    url: &'a WebhookUrl,
+    counts: ReplayCounts,
+    requests: Vec<RequestReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReplayCounts {
+    requests: usize,
+    delivered: usize,
+    failed: usize,
+}
+
+#[derive(Serialize)]
+struct RequestReport<'a> {
+    source: &'a str,
+    event: Option<&'a str>,
+    ok: bool,
+    #[serde(flatten)]
+    exchange: ExchangeReport,
+}
+
+impl<'a> ReplayReport<'a> {
+    fn new(url: &'a WebhookUrl, replayed: &'a [Replayed]) -> Self {
+        let delivered = replayed.iter().filter(|r| r.delivered()).count();
+        ReplayReport {
+            ok: delivered == replayed.len(),
+            url,
+            counts: ReplayCounts {
+                requests: replayed.len(),
+                delivered,
+                failed: replayed.len() - delivered,
+            },
+            requests: replayed
+                .iter()
+                .map(|r| RequestReport {
+                    source: &r.source,
+                    event: r.event.as_deref(),
+                    ok: r.delivered(),
+                    exchange: ExchangeReport::new(&r.result, r.elapsed),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -120,36 +164,11 @@ fn snippet(answer: &Answer) -> String {
     output::truncate_for_display(text.trim(), SNIPPET_CHARS)
 }
 
-fn render_json(url: &str, ok: bool, replayed: &[Replayed]) -> serde_json::Value {
-    let requests: Vec<_> = replayed
-        .iter()
-        .map(|r| match &r.result {
-            Ok(answer) => json!({
-                "source": r.source,
-                "event": r.event,
-                "ok": answer.is_success(),
-                "status": answer.status,
-                "millis": answer.latency.as_millis() as u64,
-                "response": String::from_utf8_lossy(&answer.body),
-                "response_truncated": answer.body_truncated,
-                "error": null,
-            }),
-            Err(err) => json!({
-                "source": r.source,
-                "event": r.event,
-                "ok": false,
-                "status": null,
-                "millis": null,
-                "response": null,
-                "response_truncated": false,
-                "error": { "kind": err.kind(), "message": err.to_string() },
-            }),
-        })
-        .collect();
-    json!({ "url": url, "ok": ok, "requests": requests })
-}
-
-fn render_human(out: &mut impl Write, url: &str, replayed: &[Replayed]) -> std::io::Result<()> {
+fn render_human(
+    out: &mut impl Write,
+    url: &WebhookUrl,
+    replayed: &[Replayed],
+) -> std::io::Result<()> {
     for r in replayed {
         let event = r.event.as_deref().unwrap_or("-");
         match &r.result {
@@ -176,10 +195,7 @@ fn render_human(out: &mut impl Write, url: &str, replayed: &[Replayed]) -> std::
             )?,
         }
     }
-    let good = replayed
-        .iter()
-        .filter(|r| r.result.as_ref().is_ok_and(Answer::is_success))
-        .count();
+    let good = replayed.iter().filter(|r| r.delivered()).count();
     writeln!(
         out,
         "{} replayed to {url}: {good} answered 2xx, {} did not",

@@ -1,27 +1,25 @@
 //! `sign [FILE|-]`: the X-Webhook-Signature value of a body, alone on stdout, or a ready curl
 //! command with `--curl URL`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
-
-use anyhow::Context;
 
 use crate::Outcome;
 use crate::cli::SignArgs;
-use crate::delivery::{check_url, webhook_headers};
-use crate::secret::Secrets;
+use crate::input;
+use crate::payload::event_name;
 use crate::signature::sign;
+use crate::wire::{WebhookUrl, webhook_headers};
 
 /// Runs `sign`.
 pub fn run(args: SignArgs) -> anyhow::Result<Outcome> {
-    let secrets = Secrets::resolve(&args.secret)?;
-    let body = read_input(args.file.as_deref())?;
+    let secrets = args.secret.resolve()?;
+    let body = input::read(args.file.as_deref())?;
     let signature = sign(secrets.primary(), &body);
     let mut out = std::io::stdout().lock();
     match args.curl {
         None => writeln!(out, "{signature}")?,
         Some(url) => {
-            check_url(&url)?;
             let event = event_name(&body).unwrap_or_else(|| "unknown".to_string());
             writeln!(
                 out,
@@ -33,46 +31,15 @@ pub fn run(args: SignArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Reads a file, or stdin for `-` or no path, byte for byte.
-pub fn read_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
-    match path {
-        None => read_stdin(),
-        Some(path) if path.as_os_str() == "-" => read_stdin(),
-        Some(path) => {
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
-        }
-    }
-}
-
-fn read_stdin() -> anyhow::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut body)
-        .context("cannot read standard input")?;
-    Ok(body)
-}
-
-/// The `event` field of a JSON body, when it has one.
-pub fn event_name(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        event: String,
-    }
-    serde_json::from_slice::<Envelope>(body)
-        .ok()
-        .map(|envelope| envelope.event)
-}
-
 /// A curl command that sends the file (or stdin) byte for byte with the four headers.
 /// `--data-binary @FILE` keeps the bytes exactly; `-d` would strip newlines.
-fn curl_command(url: &str, event: &str, signature: &str, file: Option<&Path>) -> String {
-    let data = match file {
-        Some(path) if path.as_os_str() != "-" => format!("@{}", path.display()),
-        _ => "@-".to_string(),
+fn curl_command(url: &WebhookUrl, event: &str, signature: &str, file: Option<&Path>) -> String {
+    let data = match input::file(file) {
+        Some(path) => format!("@{}", path.display()),
+        None => "@-".to_string(),
     };
-    let mut command = format!("curl -sS -X POST {}", shell_quote(url));
-    for (name, value) in webhook_headers(event, Some(signature.to_string())) {
+    let mut command = format!("curl -sS -X POST {}", shell_quote(url.as_str()));
+    for (name, value) in webhook_headers(event, Some(signature.to_string())).iter() {
         command.push_str(&format!(
             " \\\n  -H {}",
             shell_quote(&format!("{name}: {value}"))

@@ -7,9 +7,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::Outcome;
-use crate::cli::ValidateArgs;
+use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::output;
-use crate::validate::{self, FileReport, inputs};
+use crate::validate::{self, FileReport, inputs, report};
 
 /// Large runs show a progress bar, on a terminal only.
 const PROGRESS_FROM: usize = 2_000;
@@ -41,10 +41,15 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     unreadable.extend(reports.iter().filter_map(|file| file.unreadable.clone()));
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::new(stdout);
-    validate::report::render(&mut out, args.format, &reports, &unreadable)?;
+    match args.format {
+        ValidateFormat::Human => report::human(&mut out, &reports, &unreadable)?,
+        ValidateFormat::Json => report::json(&mut out, &reports, &unreadable)?,
+        ValidateFormat::Github => report::github(&mut out, &reports, &unreadable)?,
+        ValidateFormat::Junit => report::junit(&mut out, &reports, &unreadable)?,
+    }
     out.flush()?;
-    for message in &unreadable {
-        output::error(message);
+    for problem in &unreadable {
+        output::error(&problem.to_string());
     }
     if !unreadable.is_empty() {
         anyhow::bail!(

@@ -7,16 +7,17 @@ use std::time::Duration;
 
 use anyhow::bail;
 use colored::Colorize;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::Outcome;
 use crate::capture::{self, Captured, InputKind};
-use crate::cli::{Format, InputFormat, VerifyArgs};
-use crate::commands::sign::read_input;
+use crate::cli::{InputFormat, VerifyArgs};
+use crate::contract::HEADER_SIGNATURE;
 use crate::diagnose::{Diagnosis, diagnose};
-use crate::output;
-use crate::secret::{Secret, Secrets};
-use crate::signature::{HEADER_SIGNATURE, SignatureProblem, Verdict, verify};
+use crate::input;
+use crate::output::{self, Format};
+use crate::secret::Secret;
+use crate::signature::{SignatureProblem, Verdict, verify};
 
 /// The verdict on one request.
 struct Report {
@@ -35,13 +36,13 @@ impl Report {
 
 /// Runs `verify`.
 pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
-    let secrets = Secrets::resolve(&args.secret)?;
-    let path = args.input.as_deref().filter(|p| p.as_os_str() != "-");
-    let name = path.map_or("stdin".to_string(), |p| p.display().to_string());
+    let secrets = args.secret.resolve()?;
+    let path = args.input.as_deref();
+    let name = input::name(path);
     if args.input.is_none() && std::io::stdin().is_terminal() {
         bail!("nothing to verify: pass a FILE, or pipe a captured request into - (stdin)");
     }
-    let bytes = read_input(path)?;
+    let bytes = input::read(path)?;
     let requests = read_requests(&name, &bytes, &args)?;
     // The clock is read here, once, so that the checks below stay pure.
     let now_ms = u128::from(crate::payload::now_millis());
@@ -54,7 +55,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let ok = reports.iter().all(Report::valid);
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => output::write_json_line(&mut out, &render_json(ok, &reports))?,
+        Format::Json => output::write_json_line(&mut out, &VerifyReport::new(&reports))?,
         Format::Human => render_human(&mut out, &reports)?,
     }
     Ok(Outcome::from_ok(ok))
@@ -95,7 +96,9 @@ fn read_requests<'a>(
             source: name.to_string(),
             method: "POST".into(),
             path: String::new(),
-            headers: vec![(HEADER_SIGNATURE.to_string(), signature.clone())],
+            headers: [(HEADER_SIGNATURE, signature.as_str())]
+                .into_iter()
+                .collect(),
             body: bytes.into(),
         };
         return Ok(vec![(captured, false)]);
@@ -108,12 +111,7 @@ fn read_requests<'a>(
     if let Some(signature) = &args.signature {
         // A signature given on the command line replaces the one in a raw capture.
         for captured in &mut requests {
-            captured
-                .headers
-                .retain(|(key, _)| !key.eq_ignore_ascii_case(HEADER_SIGNATURE));
-            captured
-                .headers
-                .push((HEADER_SIGNATURE.to_string(), signature.clone()));
+            captured.headers.set(HEADER_SIGNATURE, signature.clone());
         }
     }
     Ok(requests.into_iter().map(|r| (r, true)).collect())
@@ -134,7 +132,7 @@ fn check(
     now_ms: u128,
     tolerance: Option<Duration>,
 ) -> Report {
-    let header = captured.header(HEADER_SIGNATURE);
+    let header = captured.headers.joined(HEADER_SIGNATURE);
     let verdict = verify(secrets, &captured.body, header.as_deref());
     let diagnosis = match &verdict {
         Verdict::Invalid(SignatureProblem::Missing) | Verdict::Valid { .. } => None,
@@ -165,37 +163,101 @@ fn check(
     }
 }
 
-fn render_json(ok: bool, reports: &[Report]) -> serde_json::Value {
-    let requests: Vec<_> = reports
-        .iter()
-        .map(|report| {
-            let (secret, signature_problem) = match &report.verdict {
-                Verdict::Valid { secret_index } => (Some(secret_index + 1), None),
-                Verdict::Invalid(problem) => (None, Some(problem.to_string())),
-            };
-            let diagnosis = report.diagnosis.as_ref().map(|d| {
-                let explanation = d.explanation.as_ref();
-                json!({
-                    "explained": explanation.is_some(),
-                    "causes": explanation.map_or(Vec::new(), |e| e.causes.iter().map(|c| c.id()).collect()),
-                    "secret": explanation.map(|e| e.secret_index + 1),
-                    "message": d.message(),
-                    "notes": d.notes,
-                })
-            });
-            json!({
-                "source": report.source,
-                "event": report.event,
-                "valid": report.valid(),
-                "signature_valid": report.verdict.is_valid(),
-                "secret": secret,
-                "signature_problem": signature_problem,
-                "problems": report.problems,
-                "diagnosis": diagnosis,
-            })
-        })
-        .collect();
-    json!({ "ok": ok, "requests": requests })
+/// `verify --format json` (schemas/output/verify.schema.json).
+#[derive(Serialize)]
+struct VerifyReport<'a> {
+    ok: bool,
+    counts: VerifyCounts,
+    requests: Vec<RequestReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct VerifyCounts {
+    requests: usize,
+    valid: usize,
+    invalid: usize,
+}
+
+#[derive(Serialize)]
+struct RequestReport<'a> {
+    source: &'a str,
+    event: Option<&'a str>,
+    ok: bool,
+    signature: SignatureReport,
+    /// The other checks that failed (headers, --tolerance).
+    problems: &'a [String],
+    diagnosis: Option<DiagnosisReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct SignatureReport {
+    ok: bool,
+    /// The 1-based position of the secret that matched.
+    secret: Option<usize>,
+    problem: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DiagnosisReport<'a> {
+    explained: bool,
+    causes: Vec<&'static str>,
+    /// The 1-based position of the secret the repaired request matches.
+    secret: Option<usize>,
+    message: String,
+    notes: &'a [String],
+}
+
+impl<'a> VerifyReport<'a> {
+    fn new(reports: &'a [Report]) -> Self {
+        let requests: Vec<RequestReport<'a>> = reports.iter().map(RequestReport::new).collect();
+        let valid = requests.iter().filter(|request| request.ok).count();
+        VerifyReport {
+            ok: valid == requests.len(),
+            counts: VerifyCounts {
+                requests: requests.len(),
+                valid,
+                invalid: requests.len() - valid,
+            },
+            requests,
+        }
+    }
+}
+
+impl<'a> RequestReport<'a> {
+    fn new(report: &'a Report) -> Self {
+        let signature = match &report.verdict {
+            Verdict::Valid { secret_index } => SignatureReport {
+                ok: true,
+                secret: Some(secret_index + 1),
+                problem: None,
+            },
+            Verdict::Invalid(problem) => SignatureReport {
+                ok: false,
+                secret: None,
+                problem: Some(problem.to_string()),
+            },
+        };
+        let diagnosis = report.diagnosis.as_ref().map(|diagnosis| {
+            let explanation = diagnosis.explanation.as_ref();
+            DiagnosisReport {
+                explained: explanation.is_some(),
+                causes: explanation.map_or(Vec::new(), |e| {
+                    e.causes.iter().map(|cause| cause.id()).collect()
+                }),
+                secret: explanation.map(|e| e.secret_index + 1),
+                message: diagnosis.message(),
+                notes: &diagnosis.notes,
+            }
+        });
+        RequestReport {
+            source: &report.source,
+            event: report.event.as_deref(),
+            ok: report.valid(),
+            signature,
+            problems: &report.problems,
+            diagnosis,
+        }
+    }
 }
 
 fn render_human(out: &mut impl Write, reports: &[Report]) -> std::io::Result<()> {

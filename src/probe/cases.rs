@@ -1,40 +1,16 @@
 //! The probe's cases: the requests to send and what each must get back, built from the
-//! catalogue's sample payloads with fresh, unique timestamps.
+//! catalogue's sample payloads with fresh, unique timestamps. The negative cases are a table:
+//! an id, the rule's expectation, what a conforming endpoint does, and how to make the request.
 
 use bytes::Bytes;
 
 use super::{Case, Expect, HEADER_TEST};
-use crate::delivery::{OutgoingRequest, webhook_headers};
+use crate::contract::SCHEME_PREFIX;
 use crate::events::EventSpec;
 use crate::payload;
 use crate::secret::Secret;
-use crate::signature::{SCHEME_PREFIX, sign};
-
-/// The id of the `wrong-secret` case.
-pub const WRONG_SECRET: &str = "wrong-secret";
-/// The id of the `missing-signature` case.
-pub const MISSING_SIGNATURE: &str = "missing-signature";
-/// The id of the `truncated-signature` case.
-pub const TRUNCATED_SIGNATURE: &str = "truncated-signature";
-/// The id of the `malformed-signature` case.
-pub const MALFORMED_SIGNATURE: &str = "malformed-signature";
-/// The id of the `tampered-body` case.
-pub const TAMPERED_BODY: &str = "tampered-body";
-/// The id of the `malformed-json` case.
-pub const MALFORMED_JSON: &str = "malformed-json";
-/// The id of the `duplicate-delivery` case.
-pub const DUPLICATE_DELIVERY: &str = "duplicate-delivery";
-
-/// The case ids other than `valid-<event>`, in the order they run.
-pub const NEGATIVE_CASES: [&str; 7] = [
-    WRONG_SECRET,
-    MISSING_SIGNATURE,
-    TRUNCATED_SIGNATURE,
-    MALFORMED_SIGNATURE,
-    TAMPERED_BODY,
-    MALFORMED_JSON,
-    DUPLICATE_DELIVERY,
-];
+use crate::signature::sign;
+use crate::wire::{OutgoingRequest, WebhookUrl, webhook_headers};
 
 /// The value sent by `malformed-signature`: nothing like `sha256=<hex>`.
 pub const MALFORMED_SIGNATURE_VALUE: &str = "not-a-signature";
@@ -42,43 +18,156 @@ pub const MALFORMED_SIGNATURE_VALUE: &str = "not-a-signature";
 /// How many hex digits `truncated-signature` keeps of the real signature.
 pub const TRUNCATED_HEX_DIGITS: usize = 8;
 
+/// One case other than `valid-<event>`.
+struct NegativeCase {
+    id: &'static str,
+    expect: Expect,
+    should: &'static str,
+    make: fn(&mut Maker<'_>) -> Vec<OutgoingRequest>,
+}
+
+/// The cases other than `valid-<event>`, in the order they run; all use the first event.
+const NEGATIVE_CASES: [NegativeCase; 7] = [
+    NegativeCase {
+        id: "wrong-secret",
+        expect: Expect::SignatureRejected,
+        should: "reject a well-formed signature made with another secret with 401",
+        make: |maker| {
+            let body = maker.fresh();
+            let wrong = sign(&Secret::random(), &body);
+            vec![maker.request(body, Some(wrong))]
+        },
+    },
+    NegativeCase {
+        id: "missing-signature",
+        expect: Expect::SignatureRejected,
+        should: "answer 401 to a delivery without an X-Webhook-Signature header",
+        make: |maker| {
+            let body = maker.fresh();
+            vec![maker.request(body, None)]
+        },
+    },
+    NegativeCase {
+        id: "truncated-signature",
+        expect: Expect::SignatureRejected,
+        should: "answer 401 to a signature of 8 hex digits instead of 64 (a length mismatch must \
+                 not crash the comparison)",
+        // A prefix of the real signature: a length mismatch, which Node's timingSafeEqual throws
+        // on, and which a receiver comparing with startsWith would wrongly accept.
+        make: |maker| {
+            let body = maker.fresh();
+            let real = sign(maker.secret, &body);
+            let truncated = real[..SCHEME_PREFIX.len() + TRUNCATED_HEX_DIGITS].to_string();
+            vec![maker.request(body, Some(truncated))]
+        },
+    },
+    NegativeCase {
+        id: "malformed-signature",
+        expect: Expect::SignatureRejected,
+        should: "answer 401 to a signature header 'not-a-signature' (not sha256=<hex>)",
+        make: |maker| {
+            let body = maker.fresh();
+            vec![maker.request(body, Some(MALFORMED_SIGNATURE_VALUE.to_string()))]
+        },
+    },
+    NegativeCase {
+        id: "tampered-body",
+        expect: Expect::SignatureRejected,
+        should: "answer 401 when the signature belongs to a different body",
+        // The signature of one body sent with another: the same event with a changed timestamp,
+        // as a replayed, edited delivery would look.
+        make: |maker| {
+            let original = maker.fresh();
+            let stolen = sign(maker.secret, &original);
+            let body = maker.fresh();
+            vec![maker.request(body, Some(stolen))]
+        },
+    },
+    NegativeCase {
+        id: "malformed-json",
+        expect: Expect::PayloadRejected,
+        should: "answer 400 to a correctly signed body that is not JSON",
+        // A proper prefix of a JSON object is never JSON: a delivery cut short.
+        make: |maker| {
+            let whole = maker.fresh();
+            vec![maker.signed(whole.slice(..whole.len() / 2))]
+        },
+    },
+    NegativeCase {
+        id: "duplicate-delivery",
+        expect: Expect::SuccessTwice,
+        should: "answer 2xx to both deliveries of the same signed event",
+        make: |maker| {
+            let body = maker.fresh();
+            let delivery = maker.signed(body);
+            vec![delivery.clone(), delivery]
+        },
+    },
+];
+
 /// The id of the case that sends `event` correctly signed.
 pub fn valid_case_id(event: &str) -> String {
     format!("valid-{event}")
 }
 
+/// Makes the requests of the cases: fresh bodies of one event, signed or not.
+struct Maker<'a> {
+    url: &'a WebhookUrl,
+    secret: &'a Secret,
+    event: &'static EventSpec,
+    /// One timestamp per body, each new: an endpoint that dedupes on the timestamp (as the
+    /// reference's "Error Handling" suggests) must see every case but duplicate-delivery as a
+    /// new event.
+    last_stamp: u64,
+}
+
+impl Maker<'_> {
+    /// The event's sample with the next timestamp.
+    fn fresh(&mut self) -> Bytes {
+        self.last_stamp += 1;
+        payload::sample_with_timestamp(self.event, self.last_stamp)
+    }
+
+    /// A request with the four headers (the signature as given) and `X-Webhook-Test: true`.
+    fn request(&self, body: Bytes, signature: Option<String>) -> OutgoingRequest {
+        let mut headers = webhook_headers(self.event.name, signature);
+        headers.push(HEADER_TEST, "true");
+        OutgoingRequest {
+            url: self.url.clone(),
+            headers,
+            body,
+        }
+    }
+
+    /// A correctly signed request.
+    fn signed(&self, body: Bytes) -> OutgoingRequest {
+        let signature = sign(self.secret, &body);
+        self.request(body, Some(signature))
+    }
+}
+
 /// Builds every case: one `valid-<event>` per event in `events` (in that order), then the
 /// negative cases, which all use the first event. `now_ms` seeds the timestamps.
-pub fn build(url: &str, secret: &Secret, events: &[&'static EventSpec], now_ms: u64) -> Vec<Case> {
+pub fn build(
+    url: &WebhookUrl,
+    secret: &Secret,
+    events: &[&'static EventSpec],
+    now_ms: u64,
+) -> Vec<Case> {
     let first = events
         .first()
         .copied()
         .unwrap_or(&crate::events::CATALOGUE[0]);
-    // One timestamp per body, each new: an endpoint that dedupes on the timestamp (as the
-    // reference's "Error Handling" suggests) must see every case but duplicate-delivery as a new
-    // event.
-    let mut next_stamp = now_ms;
-    let mut fresh = |spec: &'static EventSpec| {
-        next_stamp += 1;
-        payload::sample_with_timestamp(spec, next_stamp)
+    let mut maker = Maker {
+        url,
+        secret,
+        event: first,
+        last_stamp: now_ms,
     };
-    let request = |event: &str, body: Bytes, signature: Option<String>| {
-        let mut headers = webhook_headers(event, signature);
-        headers.push((HEADER_TEST.to_string(), "true".to_string()));
-        OutgoingRequest {
-            url: url.to_string(),
-            headers,
-            body,
-        }
-    };
-    let signed = |event: &str, body: Bytes| {
-        let signature = sign(secret, &body);
-        request(event, body, Some(signature))
-    };
-
     let mut cases = Vec::with_capacity(events.len() + NEGATIVE_CASES.len());
     for spec in events {
-        let body = fresh(spec);
+        maker.event = spec;
+        let body = maker.fresh();
         cases.push(Case {
             id: valid_case_id(spec.name),
             expect: Expect::Success,
@@ -86,124 +175,51 @@ pub fn build(url: &str, secret: &Secret, events: &[&'static EventSpec], now_ms: 
                 "accept a correctly signed {} delivery with a 2xx",
                 spec.name
             ),
-            requests: vec![signed(spec.name, body)],
+            requests: vec![maker.signed(body)],
         });
     }
-
-    let event = first.name;
-    let other_secret = Secret::new(format!("whsec_{}", hex::encode(rand::random::<[u8; 24]>())));
-    let body = fresh(first);
-    let wrong = sign(&other_secret, &body);
-    cases.push(Case {
-        id: WRONG_SECRET.to_string(),
-        expect: Expect::SignatureRejected,
-        should: "reject a well-formed signature made with another secret with 401".to_string(),
-        requests: vec![request(event, body, Some(wrong))],
-    });
-
-    let body = fresh(first);
-    cases.push(Case {
-        id: MISSING_SIGNATURE.to_string(),
-        expect: Expect::SignatureRejected,
-        should: "answer 401 to a delivery without an X-Webhook-Signature header".to_string(),
-        requests: vec![request(event, body, None)],
-    });
-
-    // A prefix of the real signature: a length mismatch, which Node's timingSafeEqual throws on,
-    // and which a receiver comparing with startsWith would wrongly accept.
-    let body = fresh(first);
-    let real = sign(secret, &body);
-    let truncated = real[..SCHEME_PREFIX.len() + TRUNCATED_HEX_DIGITS].to_string();
-    cases.push(Case {
-        id: TRUNCATED_SIGNATURE.to_string(),
-        expect: Expect::SignatureRejected,
-        should: format!(
-            "answer 401 to a signature of {TRUNCATED_HEX_DIGITS} hex digits instead of 64 (a \
-             length mismatch must not crash the comparison)"
-        ),
-        requests: vec![request(event, body, Some(truncated))],
-    });
-
-    let body = fresh(first);
-    cases.push(Case {
-        id: MALFORMED_SIGNATURE.to_string(),
-        expect: Expect::SignatureRejected,
-        should: format!(
-            "answer 401 to a signature header '{MALFORMED_SIGNATURE_VALUE}' (not sha256=<hex>)"
-        ),
-        requests: vec![request(
-            event,
-            body,
-            Some(MALFORMED_SIGNATURE_VALUE.to_string()),
-        )],
-    });
-
-    // The signature of one body sent with another: the same event with a changed timestamp, as
-    // a replayed, edited delivery would look.
-    let original = fresh(first);
-    let stolen = sign(secret, &original);
-    let body = fresh(first);
-    cases.push(Case {
-        id: TAMPERED_BODY.to_string(),
-        expect: Expect::SignatureRejected,
-        should: "answer 401 when the signature belongs to a different body".to_string(),
-        requests: vec![request(event, body, Some(stolen))],
-    });
-
-    // A proper prefix of a JSON object is never JSON: a delivery cut short.
-    let whole = fresh(first);
-    let body = whole.slice(..whole.len() / 2);
-    cases.push(Case {
-        id: MALFORMED_JSON.to_string(),
-        expect: Expect::PayloadRejected,
-        should: "answer 400 to a correctly signed body that is not JSON".to_string(),
-        requests: vec![signed(event, body)],
-    });
-
-    let body = fresh(first);
-    let delivery = signed(event, body);
-    cases.push(Case {
-        id: DUPLICATE_DELIVERY.to_string(),
-        expect: Expect::SuccessTwice,
-        should: "answer 2xx to both deliveries of the same signed event".to_string(),
-        requests: vec![delivery.clone(), delivery],
-    });
+    maker.event = first;
+    for negative in &NEGATIVE_CASES {
+        cases.push(Case {
+            id: negative.id.to_string(),
+            expect: negative.expect,
+            should: negative.should.to_string(),
+            requests: (negative.make)(&mut maker),
+        });
+    }
     cases
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::HEADER_SIGNATURE;
     use crate::events::CATALOGUE;
-    use crate::signature::{HEADER_SIGNATURE, Verdict, verify};
-
-    fn header<'a>(request: &'a OutgoingRequest, name: &str) -> Option<&'a str> {
-        request
-            .headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
+    use crate::signature::{SignatureProblem, Verdict, verify};
 
     fn all_cases() -> Vec<Case> {
         let events: Vec<_> = CATALOGUE.iter().collect();
-        build(
-            "http://127.0.0.1:9/webhook",
-            &Secret::new("s"),
-            &events,
-            1_000,
-        )
+        let url = "http://127.0.0.1:9/webhook".parse().unwrap();
+        build(&url, &Secret::new("s"), &events, 1_000)
     }
 
     #[test]
     fn ids_are_the_documented_ones_in_order() {
         let ids: Vec<String> = all_cases().into_iter().map(|case| case.id).collect();
-        let mut expected: Vec<String> = CATALOGUE
-            .iter()
-            .map(|spec| valid_case_id(spec.name))
-            .collect();
-        expected.extend(NEGATIVE_CASES.iter().map(|id| id.to_string()));
-        assert_eq!(ids, expected);
+        let valid: Vec<String> = CATALOGUE.iter().map(|s| valid_case_id(s.name)).collect();
+        assert_eq!(ids[..14], valid);
+        assert_eq!(
+            &ids[14..],
+            [
+                "wrong-secret",
+                "missing-signature",
+                "truncated-signature",
+                "malformed-signature",
+                "tampered-body",
+                "malformed-json",
+                "duplicate-delivery"
+            ]
+        );
     }
 
     #[test]
@@ -227,18 +243,22 @@ mod tests {
         let secrets = [Secret::new("s")];
         for case in all_cases() {
             for request in &case.requests {
-                let verdict = verify(&secrets, &request.body, header(request, HEADER_SIGNATURE));
+                let header = request.headers.get(HEADER_SIGNATURE);
+                let verdict = verify(&secrets, &request.body, header);
                 let should_verify = matches!(case.expect, Expect::Success | Expect::SuccessTwice)
                     || case.id == "malformed-json";
                 assert_eq!(verdict.is_valid(), should_verify, "{}", case.id);
                 if case.id == "wrong-secret" {
                     // Well-formed, just made with another key.
-                    assert_eq!(
-                        verdict,
-                        Verdict::Invalid(crate::signature::SignatureProblem::Mismatch)
-                    );
+                    assert_eq!(verdict, Verdict::Invalid(SignatureProblem::Mismatch));
                 }
-                assert_eq!(header(request, HEADER_TEST), Some("true"));
+                if case.id == "truncated-signature" {
+                    let want = SignatureProblem::WrongLength(TRUNCATED_HEX_DIGITS);
+                    assert_eq!(verdict, Verdict::Invalid(want));
+                    let digits = format!("{TRUNCATED_HEX_DIGITS} hex digits");
+                    assert!(case.should.contains(&digits), "{}", case.should);
+                }
+                assert_eq!(request.headers.get(HEADER_TEST), Some("true"));
             }
         }
     }

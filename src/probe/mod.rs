@@ -10,7 +10,7 @@ pub mod run;
 
 use std::time::Duration;
 
-use crate::delivery::OutgoingRequest;
+use crate::wire::{OutgoingRequest, WebhookUrl};
 
 /// The header that marks every probe request as a test, so an endpoint can tell it from a real
 /// delivery (and, for instance, skip side effects).
@@ -112,11 +112,10 @@ impl CaseResult {
 /// The whole run.
 #[derive(Debug, Clone)]
 pub struct ProbeReport {
-    pub url: String,
-    pub timeout: Duration,
+    pub url: WebhookUrl,
     pub results: Vec<CaseResult>,
     /// Set when the first request could not reach the endpoint at all, so no case ran.
-    pub unreachable: Option<String>,
+    pub unreachable: Option<crate::wire::DeliveryError>,
 }
 
 impl ProbeReport {

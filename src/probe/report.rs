@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use super::{Case, CaseResult, ProbeReport};
 use crate::junit;
+use crate::output::{ErrorReport, millis};
+use crate::wire::WebhookUrl;
 
 /// Where the rule quotes come from, named after each failure.
 const RULE_SOURCE: &str = "the reference, Error Handling";
@@ -25,7 +27,7 @@ impl Table {
     /// Writes the heading for `cases` and returns a table sized for their ids.
     pub fn start(
         out: &mut impl Write,
-        url: &str,
+        url: &WebhookUrl,
         cases: &[Case],
         timeout: Duration,
     ) -> io::Result<Self> {
@@ -134,47 +136,64 @@ pub fn summary(report: &ProbeReport) -> String {
     line
 }
 
+/// `probe --format json` (schemas/output/probe.schema.json).
 #[derive(Serialize)]
 struct JsonReport<'a> {
-    url: &'a str,
-    passed: bool,
+    ok: bool,
+    url: &'a WebhookUrl,
+    counts: JsonCounts,
+    /// Why no case could run (the endpoint could not be reached); null when they ran.
+    error: Option<ErrorReport>,
     cases: Vec<JsonCase<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCounts {
+    cases: usize,
+    passed: usize,
+    failed: usize,
 }
 
 #[derive(Serialize)]
 struct JsonCase<'a> {
     id: &'a str,
-    passed: bool,
+    ok: bool,
     expected: &'static str,
     status: Option<u16>,
-    millis: u64,
+    millis: f64,
     detail: String,
 }
 
-/// The `--format json` document:
-/// `{"url","passed","cases":[{"id","passed","expected","status","millis","detail"}]}`.
-pub fn to_json(report: &ProbeReport) -> serde_json::Result<serde_json::Value> {
+/// The `--format json` document.
+pub fn to_json(out: &mut impl Write, report: &ProbeReport) -> io::Result<()> {
+    let passed = report.results.iter().filter(|r| r.passed).count();
     let document = JsonReport {
+        ok: report.passed(),
         url: &report.url,
-        passed: report.passed(),
+        counts: JsonCounts {
+            cases: report.results.len(),
+            passed,
+            failed: report.results.len() - passed,
+        },
+        error: report.unreachable.as_ref().map(ErrorReport::from),
         cases: report
             .results
             .iter()
             .map(|result| JsonCase {
                 id: &result.id,
-                passed: result.passed,
+                ok: result.passed,
                 expected: result.expect.label(),
                 status: result.status,
-                millis: u64::try_from(result.elapsed.as_millis()).unwrap_or(u64::MAX),
+                millis: millis(result.elapsed),
                 detail: result.detail(),
             })
             .collect(),
     };
-    serde_json::to_value(document)
+    crate::output::write_json_line(out, &document)
 }
 
 /// The `--format junit` document: one test case per probe case, the detail as the failure.
-pub fn to_junit(report: &ProbeReport) -> String {
+pub fn to_junit(out: &mut impl Write, report: &ProbeReport) -> io::Result<()> {
     let cases: Vec<junit::TestCase> = report
         .results
         .iter()
@@ -185,5 +204,6 @@ pub fn to_junit(report: &ProbeReport) -> String {
             failure: (!result.passed).then(|| result.detail()),
         })
         .collect();
-    junit::render(&format!("titancard-wh probe {}", report.url), &cases)
+    let xml = junit::render(&format!("titancard-wh probe {}", report.url), &cases);
+    out.write_all(xml.as_bytes())
 }

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Case, CaseResult, Expect, ProbeReport};
-use crate::delivery::{Answer, DeliveryError, send_once};
+use crate::wire::{Answer, Client, DeliveryError, WebhookUrl};
 
 /// What one request of a case got back, and how long it took.
 pub type Sent = (Result<Answer, DeliveryError>, Duration);
@@ -15,7 +15,8 @@ pub type Sent = (Result<Answer, DeliveryError>, Duration);
 /// Runs `cases` in order against their URL. `on_result` sees each result as it comes (for live
 /// output); it is not called when the endpoint cannot be reached at all.
 pub async fn run_all(
-    url: &str,
+    client: &Client,
+    url: &WebhookUrl,
     cases: Vec<Case>,
     timeout: Duration,
     mut on_result: impl FnMut(&CaseResult),
@@ -23,12 +24,12 @@ pub async fn run_all(
     let mut results: Vec<CaseResult> = Vec::with_capacity(cases.len());
     let mut last_answered: Option<String> = None;
     for (index, case) in cases.iter().enumerate() {
-        let sent = send_case(case, timeout).await;
+        let sent = send_case(client, case, timeout).await;
         if index == 0
             && let Some((Err(err), _)) = sent.first()
-            && is_unreachable(err)
+            && err.is_unreachable()
         {
-            return unreachable(url, timeout, &cases, err);
+            return unreachable(url, &cases, err);
         }
         let result = judge(case, &sent, last_answered.as_deref());
         if sent.iter().any(|(outcome, _)| outcome.is_ok()) {
@@ -38,36 +39,24 @@ pub async fn run_all(
         results.push(result);
     }
     ProbeReport {
-        url: url.to_string(),
-        timeout,
+        url: url.clone(),
         results,
         unreachable: None,
     }
 }
 
-async fn send_case(case: &Case, timeout: Duration) -> Vec<Sent> {
+async fn send_case(client: &Client, case: &Case, timeout: Duration) -> Vec<Sent> {
     let mut sent = Vec::with_capacity(case.requests.len());
     for request in &case.requests {
         let started = Instant::now();
-        let outcome = send_once(request, timeout).await;
+        let outcome = client.send(request, timeout).await;
         sent.push((outcome, started.elapsed()));
     }
     sent
 }
 
-/// No connection could be made at all: nothing else would get through either.
-fn is_unreachable(err: &DeliveryError) -> bool {
-    matches!(
-        err,
-        DeliveryError::ConnectionRefused { .. }
-            | DeliveryError::UnresolvedHost { .. }
-            | DeliveryError::Connect { .. }
-            | DeliveryError::InvalidUrl { .. }
-    )
-}
-
 /// The report when the first request found no endpoint: every case failed, none sent again.
-fn unreachable(url: &str, timeout: Duration, cases: &[Case], err: &DeliveryError) -> ProbeReport {
+fn unreachable(url: &WebhookUrl, cases: &[Case], err: &DeliveryError) -> ProbeReport {
     let results = cases
         .iter()
         .map(|case| CaseResult {
@@ -82,10 +71,9 @@ fn unreachable(url: &str, timeout: Duration, cases: &[Case], err: &DeliveryError
         })
         .collect();
     ProbeReport {
-        url: url.to_string(),
-        timeout,
+        url: url.clone(),
         results,
-        unreachable: Some(err.to_string()),
+        unreachable: Some(err.clone()),
     }
 }
 
@@ -163,9 +151,9 @@ mod tests {
     use super::*;
 
     fn case(id: &str, expect: Expect, requests: usize) -> Case {
-        let request = crate::delivery::OutgoingRequest {
-            url: "http://127.0.0.1:9/".into(),
-            headers: Vec::new(),
+        let request = crate::wire::OutgoingRequest {
+            url: "http://127.0.0.1:9/".parse().unwrap(),
+            headers: crate::headers::Headers::new(),
             body: bytes::Bytes::new(),
         };
         Case {
@@ -180,6 +168,7 @@ mod tests {
         let answer = Answer {
             status,
             latency: Duration::from_millis(2),
+            headers: crate::headers::Headers::new(),
             body: Vec::new(),
             body_truncated: false,
         };

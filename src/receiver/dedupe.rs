@@ -10,19 +10,21 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::events;
+
 /// How many keys `listen` remembers by default: at about 150 bytes a key (one shared copy of the
 /// key, a map entry and a ring slot), some 15 MB at most.
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
-/// The key that identifies one delivery: `event`, `timestamp` and the data's own id (`id`, else
-/// `card_id`, else `connection_id`: the card events carry `card_id`, `enrichment.completed` only
-/// `connection_id`, the others `id`).
+/// The key that identifies one delivery: `event`, `timestamp` and the data's own id (the
+/// catalogue's id field of the event: `card_id` for card events, `connection_id` for
+/// `enrichment.completed`, `id` for the others).
 pub fn delivery_key(event: &str, payload: &Value) -> String {
     let timestamp = payload.get("timestamp").unwrap_or(&Value::Null);
-    let data = payload.get("data");
-    let id = ["id", "card_id", "connection_id"]
-        .iter()
-        .find_map(|field| data.and_then(|data| data.get(*field)))
+    let id_field = events::find(event).map_or("id", |spec| spec.id_field);
+    let id = payload
+        .get("data")
+        .and_then(|data| data.get(id_field))
         .unwrap_or(&Value::Null);
     // JSON-encoding the id keeps `"1"` and `1` apart; NUL cannot occur in an event name.
     format!("{event}\u{0}{timestamp}\u{0}{id}")
@@ -81,12 +83,14 @@ impl Dedupe {
     }
 
     /// How many keys are remembered.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.live.len()
     }
 
     /// Whether no key is remembered.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.live.is_empty()
     }
 }
@@ -99,13 +103,13 @@ mod tests {
     fn keys_use_the_right_id_per_event() {
         let card = serde_json::json!({"event":"card.viewed","timestamp":5,"data":{"card_id":"k1"}});
         let enrich = serde_json::json!({"event":"enrichment.completed","timestamp":5,"data":{"connection_id":"j1"}});
-        let conn = serde_json::json!({"event":"connection.created","timestamp":5,"data":{"id":"j1","connection_id":"x"}});
+        let conn = serde_json::json!({"event":"note.added","timestamp":5,"data":{"id":"j1","connection_id":"x"}});
         assert_eq!(
             delivery_key("card.viewed", &card),
             "card.viewed\u{0}5\u{0}\"k1\""
         );
         assert!(delivery_key("enrichment.completed", &enrich).ends_with("\"j1\""));
-        assert!(delivery_key("connection.created", &conn).ends_with("\"j1\""));
+        assert!(delivery_key("note.added", &conn).ends_with("\"j1\""));
     }
 
     #[test]

@@ -14,12 +14,13 @@ use hyper::{Method, Request, Response, header};
 use serde_json::Value;
 
 use super::dedupe::delivery_key;
-use super::log::LogEntry;
+use super::printer::LogEntry;
 use super::verdict::{ACCEPTED_BODY, DUPLICATE_BODY, Verdict};
 use super::{Seen, Shared};
+use crate::contract::{HEADER_EVENT, HEADER_SIGNATURE};
+use crate::headers::Headers;
 use crate::record::RequestRecord;
-use crate::schema;
-use crate::signature::{self, HEADER_EVENT, HEADER_SIGNATURE};
+use crate::{schema, signature};
 
 /// What the checks concluded, with what they learnt on the way.
 struct Judgement {
@@ -69,7 +70,7 @@ pub(super) async fn serve(
 async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let received_at = SystemTime::now();
     let (parts, incoming) = request.into_parts();
-    let mut headers: Vec<(String, String)> = parts
+    let mut headers: Headers = parts
         .headers
         .iter()
         .map(|(name, value)| {
@@ -120,7 +121,7 @@ async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Fu
         .as_ref()
         .and_then(|payload| payload.get("event"))
         .and_then(Value::as_str);
-    shared.log.record(&LogEntry {
+    shared.printer.record(&LogEntry {
         received_at,
         method: parts.method.as_str(),
         path: &target,
@@ -137,13 +138,9 @@ async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Fu
     let response = respond(&judgement);
     if let Some(observer) = &shared.observer {
         let _ = observer.send(Seen {
-            received_at,
-            method: parts.method.to_string(),
-            path: target,
             headers,
             body: judgement.body,
             verdict: judgement.verdict,
-            status: judgement.status,
         });
     }
     response
@@ -171,12 +168,7 @@ fn respond(judgement: &Judgement) -> Response<Full<Bytes>> {
     response
 }
 
-async fn judge(
-    shared: &Shared,
-    parts: &Parts,
-    headers: &[(String, String)],
-    incoming: Incoming,
-) -> Judgement {
+async fn judge(shared: &Shared, parts: &Parts, headers: &Headers, incoming: Incoming) -> Judgement {
     let empty = Bytes::new();
     if parts.uri.path() != shared.path {
         return Judgement::rejected(Verdict::NotFound, empty, None);
@@ -228,10 +220,7 @@ async fn judge(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let header_event = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(HEADER_EVENT))
-        .map(|(_, value)| value.as_str());
+    let header_event = headers.get(HEADER_EVENT);
     if let Some(header_event) = header_event
         && header_event != body_event
     {

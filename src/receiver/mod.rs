@@ -3,20 +3,21 @@
 //!
 //! Submodules, one job each: `handle` (one request through the checks), `verdict` (what was
 //! concluded and the answer's body), `dedupe` (bounded duplicate memory), `save` (the `--save`
-//! file), `forward` (`--forward-to`), `simulate` (failure simulation), `log` (lines and summary).
+//! file), `forward` (`--forward-to`), `simulate` (failure simulation), `printer` (the lines on
+//! the terminal, and the counts).
 
 pub mod dedupe;
-pub mod forward;
+mod forward;
 mod handle;
-pub mod log;
-pub mod save;
+mod printer;
+mod save;
 pub mod simulate;
 pub mod verdict;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::Context;
 use bytes::Bytes;
@@ -26,11 +27,14 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{mpsc, watch};
 
-use crate::cli::Format;
+use crate::headers::Headers;
+use crate::output::Format;
 use crate::secret::Secrets;
+use crate::wire::{Client, WebhookUrl};
 use dedupe::Dedupe;
 use forward::Forwarder;
-use log::{Log, Summary};
+use printer::Printer;
+pub use printer::Summary;
 use save::Saver;
 use simulate::Simulation;
 use verdict::Verdict;
@@ -53,8 +57,8 @@ pub struct Config {
     pub dedupe_capacity: usize,
     /// Append one record per request to this file before answering.
     pub save: Option<PathBuf>,
-    /// Relay accepted requests to this URL and answer with its status.
-    pub forward_to: Option<String>,
+    /// Relay accepted requests to this URL (through this client) and answer with its status.
+    pub forward_to: Option<(WebhookUrl, Client)>,
     pub simulation: Simulation,
     /// Print one line per request in this format; `None` prints nothing.
     pub log: Option<Format>,
@@ -63,24 +67,10 @@ pub struct Config {
 /// One request as the receiver saw and judged it, for in-process callers such as `demo`.
 #[derive(Debug, Clone)]
 pub struct Seen {
-    pub received_at: SystemTime,
-    pub method: String,
-    pub path: String,
     /// Lower-case header names and values, in the order received.
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     pub body: Bytes,
     pub verdict: Verdict,
-    pub status: u16,
-}
-
-impl Seen {
-    /// The first value of a header, by case-insensitive name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
 }
 
 /// State shared by every connection.
@@ -93,7 +83,7 @@ struct Shared {
     saver: Option<Saver>,
     forwarder: Option<Forwarder>,
     simulation: Simulation,
-    log: Log,
+    printer: Printer,
     observer: Option<mpsc::UnboundedSender<Seen>>,
 }
 
@@ -145,9 +135,7 @@ impl Receiver {
         };
         let forwarder = config
             .forward_to
-            .as_deref()
-            .map(Forwarder::new)
-            .transpose()?;
+            .map(|(url, client)| Forwarder::new(url, client));
         let listener = bind(host, port)
             .await
             .with_context(|| format!("cannot listen on {host}:{port}"))?;
@@ -163,7 +151,7 @@ impl Receiver {
             saver,
             forwarder,
             simulation: config.simulation,
-            log: Log::new(config.log),
+            printer: Printer::new(config.log),
             observer,
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -187,18 +175,13 @@ impl Receiver {
         format!("http://{}{}", self.addr, self.path)
     }
 
-    /// The counts so far.
-    pub fn summary(&self) -> Summary {
-        self.shared.log.summary()
-    }
-
     /// Stops accepting connections, lets the requests in flight finish (waiting at most
     /// `grace`), and returns the final counts.
     pub async fn shutdown(self, grace: Duration) -> Summary {
         let _ = self.shutdown.send(true);
         let _ = tokio::time::timeout(grace, self.server).await;
-        self.shared.log.flush();
-        self.shared.log.summary()
+        self.shared.printer.flush();
+        self.shared.printer.summary()
     }
 }
 

@@ -63,7 +63,7 @@ mod tests {
             received_at: "2026-01-16T16:00:00.000Z".into(),
             method: "POST".into(),
             path: "/webhook".into(),
-            headers: vec![],
+            headers: Default::default(),
             body: "{\n}".into(),
             body_encoding: BodyEncoding::Utf8,
             status: Some(200),

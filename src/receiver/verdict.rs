@@ -86,11 +86,6 @@ impl Verdict {
         }
     }
 
-    /// Whether the request was a valid delivery (accepted, or a duplicate of an accepted one).
-    pub fn is_valid_delivery(&self) -> bool {
-        matches!(self, Verdict::Accepted { .. } | Verdict::Duplicate { .. })
-    }
-
     /// The secret that matched, for a valid delivery.
     pub fn secret_index(&self) -> Option<usize> {
         match self {
@@ -113,7 +108,7 @@ impl Verdict {
             Verdict::InvalidPayload(violations) => Some(
                 violations
                     .iter()
-                    .map(|v| format!("{}: {}", display_pointer(&v.pointer), v.message))
+                    .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
@@ -157,14 +152,6 @@ impl Verdict {
                 body
             }
         }
-    }
-}
-
-fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "(root)"
-    } else {
-        pointer
     }
 }
 

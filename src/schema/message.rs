@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::Violation;
 use crate::events;
+use crate::json_pointer;
 use crate::output::truncate_for_display;
 
 /// The violations one schema error stands for (an unknown-keys error names each key apart).
@@ -24,7 +25,7 @@ pub(super) fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected
             .iter()
             .map(|key| Violation {
-                pointer: format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")),
+                pointer: json_pointer::child(&pointer, key),
                 message: "unknown key (not allowed under --strict)".to_string(),
             })
             .collect(),

@@ -4,6 +4,44 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// A path that yields nothing to validate, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The path as given.
+    pub path: String,
+    /// `not_found`, `permission_denied`, `no_payload_files`, `bad_glob` or `io`.
+    pub kind: &'static str,
+    /// Why, in words.
+    pub message: String,
+}
+
+impl Unreadable {
+    fn new(path: &str, kind: &'static str, message: impl Into<String>) -> Self {
+        Unreadable {
+            path: path.to_string(),
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// An I/O failure on `path`, in a few plain words (no "os error 2").
+    pub fn io(path: &str, err: &std::io::Error) -> Self {
+        match err.kind() {
+            std::io::ErrorKind::NotFound => Self::new(path, "not_found", "no such file or folder"),
+            std::io::ErrorKind::PermissionDenied => {
+                Self::new(path, "permission_denied", "permission denied")
+            }
+            _ => Self::new(path, "io", err.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
 /// One thing to read and validate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -32,8 +70,8 @@ impl Input {
     }
 }
 
-/// The inputs the paths name, in order, and one message per path that names none.
-pub fn expand(paths: &[String]) -> (Vec<Input>, Vec<String>) {
+/// The inputs the paths name, in order, and one problem per path that names none.
+pub fn expand(paths: &[String]) -> (Vec<Input>, Vec<Unreadable>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
     for raw in paths {
@@ -46,10 +84,12 @@ pub fn expand(paths: &[String]) -> (Vec<Input>, Vec<String>) {
             Ok(meta) if meta.is_dir() => {
                 let before = inputs.len();
                 if let Err(err) = walk(path, &mut inputs) {
-                    problems.push(format!("{raw}: {err}"));
+                    problems.push(Unreadable::io(raw, &err));
                 } else if inputs.len() == before {
-                    problems.push(format!(
-                        "{raw}: no *.json or *.jsonl files in this folder: nothing to validate"
+                    problems.push(Unreadable::new(
+                        raw,
+                        "no_payload_files",
+                        "no *.json or *.jsonl files in this folder: nothing to validate",
                     ));
                 }
             }
@@ -57,7 +97,11 @@ pub fn expand(paths: &[String]) -> (Vec<Input>, Vec<String>) {
             Err(_) if is_glob(raw) => {
                 let before = inputs.len();
                 match glob::glob(raw) {
-                    Err(err) => problems.push(format!("{raw}: not a valid glob pattern: {err}")),
+                    Err(err) => problems.push(Unreadable::new(
+                        raw,
+                        "bad_glob",
+                        format!("not a valid glob pattern: {err}"),
+                    )),
                     Ok(matches) => {
                         for entry in matches {
                             match entry {
@@ -69,18 +113,20 @@ pub fn expand(paths: &[String]) -> (Vec<Input>, Vec<String>) {
                                         inputs.push(Input::File(found));
                                     }
                                 }
-                                Err(err) => problems.push(format!("{raw}: {err}")),
+                                Err(err) => problems.push(Unreadable::io(raw, err.error())),
                             }
                         }
                         if inputs.len() == before {
-                            problems.push(format!(
-                                "{raw}: no *.json or *.jsonl files match: nothing to validate"
+                            problems.push(Unreadable::new(
+                                raw,
+                                "no_payload_files",
+                                "no *.json or *.jsonl files match: nothing to validate",
                             ));
                         }
                     }
                 }
             }
-            Err(err) => problems.push(format!("{raw}: {}", plain_io(&err))),
+            Err(err) => problems.push(Unreadable::io(raw, &err)),
         }
     }
     (inputs, problems)
@@ -119,13 +165,4 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// An I/O error in a few plain words (no "os error 2").
-pub fn plain_io(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => err.to_string(),
-    }
 }

@@ -2,7 +2,10 @@
 //! validation, lints, and placing every finding at `line:column` with its JSON pointer.
 //! Rendering lives in `report`; path expansion in `inputs`.
 
+mod duplicate_keys;
 pub mod inputs;
+mod lint;
+mod locate;
 pub mod report;
 
 use std::io::Read;
@@ -10,11 +13,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::locate::{self, Position};
+use crate::contract::HEADER_EVENT;
 use crate::record::RequestRecord;
 use crate::schema::{self, Violation};
-use crate::{duplicate_keys, lint, signature};
-use inputs::Input;
+use inputs::{Input, Unreadable};
+use locate::Position;
 
 /// How bad a finding is: errors make the payload invalid; warnings (lints) do not, except under
 /// `--strict`, where they are errors.
@@ -61,7 +64,7 @@ pub struct FileReport {
     pub name: String,
     pub payloads: Vec<PayloadReport>,
     /// Why the input could not be read at all (it then has no payloads).
-    pub unreadable: Option<String>,
+    pub unreadable: Option<Unreadable>,
     pub elapsed: Duration,
 }
 
@@ -81,10 +84,7 @@ pub fn check_input(input: &Input, strict: bool) -> FileReport {
     };
     let (payloads, unreadable) = match read {
         Ok(bytes) => (check_bytes(&bytes, input.is_json_lines(), strict), None),
-        Err(err) => (
-            Vec::new(),
-            Some(format!("{name}: {}", inputs::plain_io(&err))),
-        ),
+        Err(err) => (Vec::new(), Some(Unreadable::io(&name, &err))),
     };
     FileReport {
         name,
@@ -299,7 +299,7 @@ fn check_record(
             return report;
         }
     };
-    let header = record.header(signature::HEADER_EVENT);
+    let header = record.headers.get(HEADER_EVENT);
     let mut report = match std::str::from_utf8(&body)
         .map(|text| (text, serde_json::from_str::<Value>(text)))
     {

@@ -4,24 +4,26 @@
 use std::io::{self, Write};
 
 use colored::Colorize;
-use serde_json::{Value, json};
+use serde::Serialize;
 
+use super::inputs::Unreadable;
 use super::{FileReport, Finding, PayloadReport, Severity};
-use crate::cli::ValidateFormat;
 use crate::junit;
+use crate::output::ErrorReport;
 
 /// The counts the summary line gives.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub files: usize,
     pub payloads: usize,
     pub invalid: usize,
     pub warnings: usize,
+    pub unreadable: usize,
 }
 
 impl Summary {
     /// Counts the reports: a .json file is one payload, a .jsonl line is one.
-    pub fn of(reports: &[FileReport]) -> Self {
+    pub fn of(reports: &[FileReport], unreadable: &[Unreadable]) -> Self {
         let payloads = reports.iter().flat_map(|file| &file.payloads);
         Summary {
             files: reports
@@ -34,6 +36,7 @@ impl Summary {
                 .flat_map(|p| &p.findings)
                 .filter(|f| f.severity == Severity::Warning)
                 .count(),
+            unreadable: unreadable.len(),
         }
     }
 
@@ -47,24 +50,6 @@ impl Summary {
             self.invalid,
             plural(self.warnings, "warning")
         )
-    }
-}
-
-/// Writes the whole report in `format`. `unreadable` names the inputs that could not be read.
-pub fn render(
-    out: &mut impl Write,
-    format: ValidateFormat,
-    reports: &[FileReport],
-    unreadable: &[String],
-) -> io::Result<()> {
-    let summary = Summary::of(reports);
-    match format {
-        ValidateFormat::Human => human(out, reports, &summary),
-        ValidateFormat::Json => {
-            crate::output::write_json_line(out, &document(reports, unreadable, &summary))
-        }
-        ValidateFormat::Github => github(out, reports, unreadable, &summary),
-        ValidateFormat::Junit => out.write_all(junit_xml(reports, unreadable).as_bytes()),
     }
 }
 
@@ -83,7 +68,13 @@ fn pointer_suffix(found: &Finding) -> String {
     }
 }
 
-fn human(out: &mut impl Write, reports: &[FileReport], summary: &Summary) -> io::Result<()> {
+/// Every finding as `file:line:col: error: message (pointer)`, then the summary line.
+pub fn human(
+    out: &mut impl Write,
+    reports: &[FileReport],
+    unreadable: &[Unreadable],
+) -> io::Result<()> {
+    let summary = Summary::of(reports, unreadable);
     for (file, found) in findings(reports) {
         let label = match found.severity {
             Severity::Error => "error:".red().bold(),
@@ -108,54 +99,96 @@ fn human(out: &mut impl Write, reports: &[FileReport], summary: &Summary) -> io:
     writeln!(out, "{line}")
 }
 
-fn finding_json(found: &Finding) -> Value {
-    json!({
-        "line": found.line,
-        "column": found.column,
-        "pointer": found.pointer,
-        "message": found.message,
-    })
+/// `validate --format json` (schemas/output/validate.schema.json).
+#[derive(Serialize)]
+struct ValidateReport<'a> {
+    ok: bool,
+    counts: Summary,
+    files: Vec<FileJson<'a>>,
+    unreadable: Vec<UnreadableJson<'a>>,
 }
 
-fn payload_json(payload: &PayloadReport) -> Value {
-    let of = |severity| -> Vec<Value> {
-        payload
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .map(finding_json)
-            .collect()
-    };
-    json!({
-        "line": payload.line,
-        "event": payload.event,
-        "valid": payload.is_valid(),
-        "errors": of(Severity::Error),
-        "warnings": of(Severity::Warning),
-    })
+#[derive(Serialize)]
+struct FileJson<'a> {
+    file: &'a str,
+    payloads: Vec<PayloadJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PayloadJson<'a> {
+    line: usize,
+    event: Option<&'a str>,
+    ok: bool,
+    errors: Vec<FindingJson<'a>>,
+    warnings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    line: usize,
+    column: usize,
+    pointer: Option<&'a str>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct UnreadableJson<'a> {
+    path: &'a str,
+    error: ErrorReport,
+}
+
+impl<'a> PayloadJson<'a> {
+    fn new(payload: &'a PayloadReport) -> Self {
+        let of = |severity| {
+            payload
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .map(|f| FindingJson {
+                    line: f.line,
+                    column: f.column,
+                    pointer: f.pointer.as_deref(),
+                    message: &f.message,
+                })
+                .collect()
+        };
+        PayloadJson {
+            line: payload.line,
+            event: payload.event.as_deref(),
+            ok: payload.is_valid(),
+            errors: of(Severity::Error),
+            warnings: of(Severity::Warning),
+        }
+    }
 }
 
 /// The `--format json` document.
-fn document(reports: &[FileReport], unreadable: &[String], summary: &Summary) -> Value {
-    let results: Vec<Value> = reports
-        .iter()
-        .filter(|file| file.unreadable.is_none())
-        .map(|file| {
-            json!({
-                "file": file.name,
-                "payloads": file.payloads.iter().map(payload_json).collect::<Vec<_>>(),
+pub fn json(
+    out: &mut impl Write,
+    reports: &[FileReport],
+    unreadable: &[Unreadable],
+) -> io::Result<()> {
+    let counts = Summary::of(reports, unreadable);
+    let document = ValidateReport {
+        ok: counts.invalid == 0 && unreadable.is_empty(),
+        counts,
+        files: reports
+            .iter()
+            .filter(|file| file.unreadable.is_none())
+            .map(|file| FileJson {
+                file: &file.name,
+                payloads: file.payloads.iter().map(PayloadJson::new).collect(),
             })
-        })
-        .collect();
-    json!({
-        "valid": summary.invalid == 0 && unreadable.is_empty(),
-        "files": summary.files,
-        "payloads": summary.payloads,
-        "invalid": summary.invalid,
-        "warnings": summary.warnings,
-        "unreadable": unreadable,
-        "results": results,
-    })
+            .collect(),
+        unreadable: unreadable
+            .iter()
+            .map(|problem| UnreadableJson {
+                path: &problem.path,
+                error: ErrorReport::new(problem.kind, &problem.message),
+            })
+            .collect(),
+    };
+    crate::output::write_json_line(out, &document)
 }
 
 /// GitHub's escaping for workflow-command data and property values.
@@ -169,12 +202,13 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn github(
+/// GitHub Actions annotations, one per finding, then the summary line.
+pub fn github(
     out: &mut impl Write,
     reports: &[FileReport],
-    unreadable: &[String],
-    summary: &Summary,
+    unreadable: &[Unreadable],
 ) -> io::Result<()> {
+    let summary = Summary::of(reports, unreadable);
     for (file, found) in findings(reports) {
         let command = match found.severity {
             Severity::Error => "error",
@@ -189,11 +223,11 @@ fn github(
             escape_data(&format!("{}{}", found.message, pointer_suffix(found)))
         )?;
     }
-    for message in unreadable {
+    for problem in unreadable {
         writeln!(
             out,
             "::error title=titancard-wh validate::{}",
-            escape_data(message)
+            escape_data(&problem.to_string())
         )?;
     }
     writeln!(out, "{}", summary.line())
@@ -201,7 +235,11 @@ fn github(
 
 /// JUnit XML: one test case per payload (named `file` or `file:line` for JSON Lines), failed
 /// when it has errors; one failed case per input that could not be read.
-fn junit_xml(reports: &[FileReport], unreadable: &[String]) -> String {
+pub fn junit(
+    out: &mut impl Write,
+    reports: &[FileReport],
+    unreadable: &[Unreadable],
+) -> io::Result<()> {
     let mut cases = Vec::new();
     for file in reports.iter().filter(|file| file.unreadable.is_none()) {
         let share = file.elapsed / u32::try_from(file.payloads.len().max(1)).unwrap_or(u32::MAX);
@@ -236,13 +274,13 @@ fn junit_xml(reports: &[FileReport], unreadable: &[String]) -> String {
             });
         }
     }
-    for message in unreadable {
+    for problem in unreadable {
         cases.push(junit::TestCase {
-            name: message.split(": ").next().unwrap_or(message).to_string(),
+            name: problem.path.clone(),
             classname: "input".to_string(),
             time: std::time::Duration::ZERO,
-            failure: Some(message.clone()),
+            failure: Some(problem.to_string()),
         });
     }
-    junit::render("titancard-wh validate", &cases)
+    out.write_all(junit::render("titancard-wh validate", &cases).as_bytes())
 }

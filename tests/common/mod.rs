@@ -46,6 +46,39 @@ pub fn cmd() -> assert_cmd::Command {
     command
 }
 
+/// Parses a command's `--format json` output and checks it against its published schema,
+/// `schemas/output/NAME.schema.json`; panics naming every violation.
+pub fn json_output(name: &str, stdout: &[u8]) -> serde_json::Value {
+    let value: serde_json::Value = serde_json::from_slice(stdout).unwrap_or_else(|err| {
+        panic!(
+            "{name}: not one JSON document ({err}): {}",
+            String::from_utf8_lossy(stdout)
+        )
+    });
+    assert_schema(name, &value);
+    value
+}
+
+/// Checks one JSON value against `schemas/output/NAME.schema.json`.
+pub fn assert_schema(name: &str, value: &serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas/output")
+        .join(format!("{name}.schema.json"));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).expect("the output schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|err| format!("{} at {}", err, err.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{name} output does not match its schema:\n  {}\n{value:#}",
+        errors.join("\n  ")
+    );
+}
+
 /// `sha256=<hex>` computed here with hmac/sha2 directly, not through the crate's signature code.
 pub fn expected_signature(secret: &str, body: &[u8]) -> String {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();

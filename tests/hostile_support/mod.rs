@@ -214,9 +214,9 @@ impl Ran {
         self
     }
 
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
+    /// Stdout as one JSON document, checked against the command's published output schema.
+    pub fn json(&self, command: &str) -> serde_json::Value {
+        crate::common::json_output(command, self.stdout.as_bytes())
     }
 }
 

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use titancard_wh::record::RequestRecord;
+use titancard_wh::internals::RequestRecord;
 
 use crate::common::expected_signature;
 
@@ -41,11 +41,15 @@ impl Listen {
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut first = String::new();
         stdout.read_line(&mut first).unwrap();
-        let url = first
-            .trim_end()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first line: {first:?}"))
-            .to_string();
+        // The human first line, or with --format json the `listening` JSON line.
+        let url = match first.trim_end().strip_prefix("listening on ") {
+            Some(url) => url.to_string(),
+            None => {
+                let line = crate::common::json_output("listen", first.as_bytes());
+                assert_eq!(line["type"], "listening", "first line: {first:?}");
+                line["url"].as_str().unwrap().to_string()
+            }
+        };
         let authority = url
             .strip_prefix("http://")
             .and_then(|rest| rest.split('/').next())
@@ -163,7 +167,7 @@ pub fn deliver(addr: SocketAddr, event: &str, body: &[u8], secret: &str) -> (u16
 
 /// A connection.created body with its own timestamp, so that each is a new delivery.
 pub fn unique_body(timestamp: u64) -> Vec<u8> {
-    let sample = titancard_wh::events::find("connection.created")
+    let sample = titancard_wh::internals::find("connection.created")
         .unwrap()
         .sample;
     sample

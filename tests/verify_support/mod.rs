@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use hyper::body::{Body, Bytes, Frame};
-use titancard_wh::record::RequestRecord;
+use titancard_wh::internals::RequestRecord;
 
 /// Accepts one connection on `listener` and returns the request bytes exactly as received.
 fn save_one_request(listener: TcpListener) -> std::thread::JoinHandle<Vec<u8>> {

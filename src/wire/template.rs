@@ -4,8 +4,7 @@
 use bytes::BytesMut;
 use serde_json::Value;
 
-/// The data fields that identify the thing an event is about, in order of preference.
-pub const ID_FIELDS: [&str; 3] = ["id", "card_id", "connection_id"];
+use crate::events::EventSpec;
 
 const TIMESTAMP_HOLE: &str = "\u{0}titancard-timestamp\u{0}";
 const ID_HOLE: &str = "\u{0}titancard-id\u{0}";
@@ -29,23 +28,21 @@ pub struct Template {
 }
 
 impl Template {
-    /// Makes a template from a built payload. The id is the first of `id`, `card_id`,
-    /// `connection_id` that the data holds as a string; without one only the timestamp varies.
-    pub fn new(event: &'static str, payload: &Value) -> Template {
+    /// Makes a template from a built payload of `spec`. The id is the event's id field when the
+    /// data holds it as a string; without one only the timestamp varies.
+    pub fn new(spec: &'static EventSpec, payload: &Value) -> Template {
         let mut value = payload.clone();
         let mut base_id = None;
         if let Some(object) = value.as_object_mut() {
             object.insert("timestamp".into(), Value::from(TIMESTAMP_HOLE));
             if let Some(data) = object.get_mut("data").and_then(Value::as_object_mut)
-                && let Some(field) = ID_FIELDS
-                    .iter()
-                    .find(|field| data.get(**field).is_some_and(Value::is_string))
+                && data.get(spec.id_field).is_some_and(Value::is_string)
             {
-                base_id = data.insert((*field).to_string(), Value::from(ID_HOLE));
+                base_id = data.insert(spec.id_field.to_string(), Value::from(ID_HOLE));
             }
         }
-        let text = serde_json::to_string(&value).unwrap_or_default();
-        let quoted = |hole: &str| serde_json::to_string(hole).unwrap_or_default();
+        let text = crate::payload::to_string(&value);
+        let quoted = |hole: &str| crate::payload::to_string(&Value::from(hole));
         let (timestamp_hole, id_hole) = (quoted(TIMESTAMP_HOLE), quoted(ID_HOLE));
         // The id hole keeps its quotes: the id stays a string.
         let id_hole = &id_hole[1..id_hole.len() - 1];
@@ -75,14 +72,15 @@ impl Template {
             rest = &rest[at + len..];
         }
         Template {
-            event,
+            event: spec.name,
             size_hint: text.len() + 16,
             parts,
         }
     }
 
     /// The body of delivery number `index`, with envelope timestamp `timestamp`.
-    pub fn render(&self, timestamp: u64, index: u64) -> Vec<u8> {
+    #[cfg(test)]
+    fn render(&self, timestamp: u64, index: u64) -> Vec<u8> {
         let mut body = BytesMut::with_capacity(self.size_hint);
         self.render_into(timestamp, index, &mut body);
         body.to_vec()
@@ -118,7 +116,7 @@ mod tests {
     fn rendered_bodies_differ_only_in_timestamp_and_id() {
         let spec = find("connection.deleted").unwrap();
         let payload = build(spec, &Overrides::default()).unwrap();
-        let template = Template::new(spec.name, &payload);
+        let template = Template::new(spec, &payload);
         let body = String::from_utf8(template.render(1_700_000_000_123, 42)).unwrap();
         assert_eq!(
             body,
@@ -130,15 +128,11 @@ mod tests {
     fn every_event_has_an_id_to_vary() {
         for spec in &crate::events::CATALOGUE {
             let payload = build(spec, &Overrides::default()).unwrap();
-            let template = Template::new(spec.name, &payload);
+            let template = Template::new(spec, &payload);
             let body: Value = serde_json::from_slice(&template.render(5, 9)).unwrap();
             assert_eq!(body["timestamp"], 5, "{}", spec.name);
-            let ids = ID_FIELDS.iter().filter_map(|f| body["data"][f].as_str());
-            assert!(
-                ids.into_iter().any(|id| id.ends_with("-9")),
-                "{}",
-                spec.name
-            );
+            let id = body["data"][spec.id_field].as_str().unwrap();
+            assert!(id.ends_with("-9"), "{}", spec.name);
         }
     }
 }

@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::json_pointer;
 use crate::schema::Violation;
 
 /// Every repeated key in `text`, as a violation at the key's JSON pointer, in document order
@@ -50,7 +51,7 @@ impl<'de> Visitor<'de> for Walker<'_> {
         let mut seen = HashSet::new();
         let mut reported = HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            let pointer = format!("{}/{}", self.pointer, escape(&key));
+            let pointer = json_pointer::child(&self.pointer, &key);
             if !seen.insert(key.clone()) && reported.insert(key.clone()) {
                 self.found.push(Violation {
                     pointer: pointer.clone(),
@@ -72,7 +73,7 @@ impl<'de> Visitor<'de> for Walker<'_> {
         let mut index = 0usize;
         loop {
             let walker = Walker {
-                pointer: format!("{}/{index}", self.pointer),
+                pointer: json_pointer::item(&self.pointer, index),
                 found: self.found,
             };
             if seq.next_element_seed(walker)?.is_none() {
@@ -105,11 +106,6 @@ impl<'de> Visitor<'de> for Walker<'_> {
     fn visit_unit<E>(self) -> Result<(), E> {
         Ok(())
     }
-}
-
-/// A key as a JSON pointer segment (RFC 6901).
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -4,10 +4,7 @@
 use serde_json::Value;
 
 use crate::schema::Violation;
-
-/// Below this, a timestamp is more likely seconds than milliseconds (1e11 ms is March 1973;
-/// 1e11 s is the year 5138).
-const SECONDS_LIMIT: u64 = 100_000_000_000;
+use crate::{contract, json_pointer};
 
 /// The lints a payload trips. `payload` has passed or failed its schema; lints only look at
 /// values of the expected types.
@@ -29,7 +26,7 @@ pub fn lint(payload: &Value) -> Vec<Violation> {
         if is_time_field(key)
             && let Some(message) = looks_like_seconds(Some(value))
         {
-            warn(format!("/data/{}", escape(key)), message);
+            warn(json_pointer::child("/data", key), message);
         }
     }
     // Field Reference: full_name is "Computed: first_name + last_name".
@@ -62,7 +59,7 @@ pub fn lint(payload: &Value) -> Vec<Violation> {
         {
             if let Some(tag) = item.as_str().filter(|tag| !tags.contains(tag)) {
                 warn(
-                    format!("/data/tags_added/{index}"),
+                    json_pointer::item("/data/tags_added", index),
                     format!("{tag:?} was added but is not in tags"),
                 );
             }
@@ -76,7 +73,7 @@ pub fn lint(payload: &Value) -> Vec<Violation> {
         {
             if let Some(tag) = item.as_str().filter(|tag| tags.contains(tag)) {
                 warn(
-                    format!("/data/tags_removed/{index}"),
+                    json_pointer::item("/data/tags_removed", index),
                     format!("{tag:?} was removed but is still in tags"),
                 );
             }
@@ -110,16 +107,12 @@ fn is_time_field(key: &str) -> bool {
 
 fn looks_like_seconds(value: Option<&Value>) -> Option<String> {
     let number = value?.as_u64()?;
-    (number > 0 && number < SECONDS_LIMIT).then(|| {
+    contract::looks_like_seconds(number).then(|| {
         format!(
             "{number} looks like seconds, not milliseconds (did you mean {}?)",
             number.saturating_mul(1000)
         )
     })
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -23,6 +23,14 @@ impl fmt::Display for FieldPath {
     }
 }
 
+impl std::str::FromStr for FieldPath {
+    type Err = PathError;
+
+    fn from_str(text: &str) -> Result<Self, PathError> {
+        parse_path(text)
+    }
+}
+
 /// A path that cannot be parsed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid path '{path}': {reason}")]

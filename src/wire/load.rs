@@ -13,19 +13,16 @@ use bytes::{Bytes, BytesMut};
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use indicatif::ProgressBar;
 
-use crate::delivery::DeliveryError;
-use crate::http1::{Connection, Target};
+use super::connection::{Connection, Target};
+pub use super::template::Template;
+use super::tls::Trust;
+use super::{DeliveryError, WebhookUrl};
+use crate::contract::{
+    CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE, HEADER_USER_AGENT,
+    SCHEME_PREFIX, SIGNATURE_LEN, USER_AGENT,
+};
 use crate::secret::Secret;
-use crate::signature::{CONTENT_TYPE_JSON, SCHEME_PREFIX, Signer, USER_AGENT};
-pub use crate::template::Template;
-
-const CONTENT_TYPE: HeaderName = hyper::header::CONTENT_TYPE;
-const SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
-const EVENT: HeaderName = HeaderName::from_static("x-webhook-event");
-const USER_AGENT_NAME: HeaderName = hyper::header::USER_AGENT;
-
-/// `sha256=` and 64 hex digits.
-const SIGNATURE_LEN: usize = 7 + 64;
+use crate::signature::Signer;
 
 /// Each worker carves bodies and signatures out of buffers this large.
 const ARENA_SIZE: usize = 64 * 1024;
@@ -33,7 +30,9 @@ const ARENA_SIZE: usize = 64 * 1024;
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub url: url::Url,
+    pub url: WebhookUrl,
+    /// Which servers an https URL may present.
+    pub trust: Trust,
     /// Deliveries cycle through these (one for a single event, 14 for `--all`).
     pub templates: Vec<Template>,
     pub count: u64,
@@ -120,8 +119,9 @@ pub fn run(plan: Plan, secret: Secret, progress: ProgressBar) -> anyhow::Result<
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(workers);
-    let target = Target::new(plan.url.as_str())?;
+    let target = Target::new(&plan.url, plan.trust.clone())?;
     let shared = Arc::new(Shared {
+        names: HeaderNames::new(),
         plan,
         target,
         signer: Signer::new(&secret),
@@ -174,7 +174,30 @@ fn run_thread(shared: Arc<Shared>, tasks: usize) -> anyhow::Result<Report> {
     })
 }
 
+/// The four header names, made once from the contract's spelling.
+struct HeaderNames {
+    content_type: HeaderName,
+    signature: HeaderName,
+    event: HeaderName,
+    user_agent: HeaderName,
+}
+
+impl HeaderNames {
+    fn new() -> Self {
+        let name = |text: &str| {
+            HeaderName::from_bytes(text.as_bytes()).expect("the contract's header names are valid")
+        };
+        HeaderNames {
+            content_type: name(HEADER_CONTENT_TYPE),
+            signature: name(HEADER_SIGNATURE),
+            event: name(HEADER_EVENT),
+            user_agent: name(HEADER_USER_AGENT),
+        }
+    }
+}
+
 struct Shared {
+    names: HeaderNames,
     plan: Plan,
     target: Target,
     /// HMAC-SHA256 keyed once with the secret.
@@ -213,12 +236,22 @@ impl Shared {
         let signature = arena.split().freeze();
         let mut headers = HeaderMap::with_capacity(4 + plan.extra_headers.len());
         // The reference's four headers in its order; names are written title-case on the wire.
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+        let names = &self.names;
+        headers.insert(
+            names.content_type.clone(),
+            HeaderValue::from_static(CONTENT_TYPE_JSON),
+        );
         if let Ok(value) = HeaderValue::from_maybe_shared(signature) {
-            headers.insert(SIGNATURE, value);
+            headers.insert(names.signature.clone(), value);
         }
-        headers.insert(EVENT, HeaderValue::from_static(template.event));
-        headers.insert(USER_AGENT_NAME, HeaderValue::from_static(USER_AGENT));
+        headers.insert(
+            names.event.clone(),
+            HeaderValue::from_static(template.event),
+        );
+        headers.insert(
+            names.user_agent.clone(),
+            HeaderValue::from_static(USER_AGENT),
+        );
         for (name, value) in &plan.extra_headers {
             headers.insert(name.clone(), value.clone());
         }
@@ -244,14 +277,14 @@ async fn worker(shared: Arc<Shared>) -> Report {
                 Some(live) => live,
                 None => shared.target.connect(timeout).await?,
             };
-            let answer = live.post(&shared.target, headers, body, 0).await?;
-            Ok::<_, DeliveryError>((live, answer.status))
+            let status = live.post(&shared.target, headers, body).await?;
+            Ok::<_, DeliveryError>((live, status))
         };
         let outcome = tokio::time::timeout(timeout, exchange)
             .await
             .unwrap_or_else(|_| {
                 Err(DeliveryError::Timeout {
-                    url: shared.target.url.clone(),
+                    url: shared.target.url.to_string(),
                     after: timeout,
                 })
             });

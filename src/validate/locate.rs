@@ -4,6 +4,8 @@
 //! The text has already been parsed by serde_json, so the scanner only walks valid JSON: it
 //! follows the pointer's tokens and skips every other value without building it.
 
+use crate::json_pointer;
+
 /// A place in a text: 1-based line and 1-based column counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
@@ -43,8 +45,7 @@ pub fn from_line_and_byte_column(text: &str, line: usize, byte_column: usize) ->
 
 fn value_offset(bytes: &[u8], pointer: &str) -> usize {
     let mut at = skip_whitespace(bytes, 0);
-    for raw in pointer.split('/').skip(1) {
-        let token = raw.replace("~1", "/").replace("~0", "~");
+    for token in json_pointer::tokens(pointer) {
         match child_offset(bytes, at, &token) {
             Some(child) => at = child,
             None => break,

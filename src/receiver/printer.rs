@@ -7,10 +7,11 @@ use std::sync::{Mutex, mpsc};
 use std::time::{Duration, SystemTime};
 
 use colored::Colorize;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::verdict::Verdict;
-use crate::cli::Format;
+use crate::output::Format;
 
 /// The data fields shown on a request's line, in this order, when the payload has them.
 const KEY_FIELDS: [&str; 6] = [
@@ -36,7 +37,7 @@ pub struct LogEntry<'a> {
 }
 
 /// The counts reported at the end.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub received: u64,
     pub accepted: u64,
@@ -56,15 +57,19 @@ impl Summary {
         }
     }
 
-    /// The summary as one JSON object.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "type": "summary",
-            "received": self.received,
-            "accepted": self.accepted,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-        })
+    /// The last JSON line (schemas/output/listen.schema.json).
+    pub fn report(&self) -> SummaryLine<'_> {
+        SummaryLine {
+            kind: "summary",
+            ok: self.rejected.is_empty(),
+            counts: SummaryCounts {
+                received: self.received,
+                accepted: self.accepted,
+                duplicates: self.duplicates,
+                rejected: self.rejected.values().sum(),
+                by_reason: &self.rejected,
+            },
+        }
     }
 
     /// The summary as a few human lines.
@@ -79,6 +84,46 @@ impl Summary {
         }
         text
     }
+}
+
+/// The summary as the last line of `--format json`.
+#[derive(Serialize)]
+pub struct SummaryLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Whether every request was accepted (or was a duplicate of an accepted one).
+    ok: bool,
+    counts: SummaryCounts<'a>,
+}
+
+#[derive(Serialize)]
+struct SummaryCounts<'a> {
+    received: u64,
+    accepted: u64,
+    duplicates: u64,
+    rejected: u64,
+    /// The rejected requests by verdict.
+    by_reason: &'a BTreeMap<&'static str, u64>,
+}
+
+/// One request as a line of `--format json`.
+#[derive(Serialize)]
+struct RequestLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    received_at: String,
+    method: &'a str,
+    path: &'a str,
+    event: Option<&'a str>,
+    /// The payload's identifying data fields (name, email).
+    fields: BTreeMap<&'static str, String>,
+    /// Whether the request was accepted, or was a duplicate of an accepted one.
+    ok: bool,
+    verdict: &'static str,
+    detail: Option<String>,
+    /// The 1-based position of the secret that matched.
+    secret: Option<usize>,
+    status: u16,
 }
 
 /// How many lines may wait for the printing thread.
@@ -97,16 +142,16 @@ enum Message {
 /// Lines go to a printing thread that writes them as they come and, under load, in batches (one
 /// `write` for all the lines waiting), so that a slow terminal or pipe never holds up a request.
 #[derive(Debug)]
-pub struct Log {
+pub struct Printer {
     format: Option<Format>,
     summary: Mutex<Summary>,
     printer: Option<mpsc::SyncSender<Message>>,
 }
 
-impl Log {
+impl Printer {
     /// A log printing in `format`, or only counting when `None`.
     pub fn new(format: Option<Format>) -> Self {
-        Log {
+        Printer {
             printer: format.and_then(|_| spawn_printer()),
             format,
             summary: Mutex::new(Summary::default()),
@@ -133,7 +178,7 @@ impl Log {
         let line = match self.format {
             None => return,
             Some(Format::Human) => human_line(entry),
-            Some(Format::Json) => json_line(entry).to_string(),
+            Some(Format::Json) => json_line(entry),
         };
         // The receiver keeps serving even when nobody reads its output any more.
         match &self.printer {
@@ -226,23 +271,21 @@ fn human_line(entry: &LogEntry<'_>) -> String {
     line
 }
 
-fn json_line(entry: &LogEntry<'_>) -> Value {
-    let mut fields = Map::new();
-    for (name, value) in key_fields(entry.payload) {
-        fields.insert(name.to_string(), Value::String(value));
-    }
-    json!({
-        "type": "request",
-        "received_at": humantime::format_rfc3339_millis(entry.received_at).to_string(),
-        "method": entry.method,
-        "path": entry.path,
-        "event": entry.event,
-        "fields": fields,
-        "verdict": entry.verdict.name(),
-        "detail": entry.verdict.detail(),
-        "secret": entry.verdict.secret_index().map(|index| index + 1),
-        "status": entry.status,
-    })
+fn json_line(entry: &LogEntry<'_>) -> String {
+    let line = RequestLine {
+        kind: "request",
+        received_at: humantime::format_rfc3339_millis(entry.received_at).to_string(),
+        method: entry.method,
+        path: entry.path,
+        event: entry.event,
+        fields: key_fields(entry.payload).into_iter().collect(),
+        ok: entry.verdict.secret_index().is_some(),
+        verdict: entry.verdict.name(),
+        detail: entry.verdict.detail(),
+        secret: entry.verdict.secret_index().map(|index| index + 1),
+        status: entry.status,
+    };
+    serde_json::to_string(&line).expect("a request line always serializes")
 }
 
 /// The payload's identifying data fields (name, email, status), as display strings.

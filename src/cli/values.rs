@@ -1,0 +1,115 @@
+//! Value parsers: what a flag's text must be, checked when the command line is parsed, so that a
+//! command receives typed values (a checked URL, a positive duration, a header) and never a raw
+//! string it must still validate.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::wire::tls::CaCerts;
+
+/// A duration such as `30s`, `1m30s` or `250ms`.
+pub fn duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|err| format!("'{text}' is not a duration: {err}"))
+}
+
+/// A duration longer than zero: a deadline of `0s` would fail every request.
+pub fn positive_duration(text: &str) -> Result<Duration, String> {
+    let value = duration(text)?;
+    if value.is_zero() {
+        return Err(format!("'{text}' must be longer than 0s"));
+    }
+    Ok(value)
+}
+
+/// A number of deliveries per second: positive and finite.
+pub fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value > 0.0 && value.is_finite() => Ok(value),
+        _ => Err(format!(
+            "'{text}' is not a positive number of deliveries per second"
+        )),
+    }
+}
+
+/// A fraction from 0.0 to 1.0.
+pub fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err(format!("'{text}' is not a fraction between 0.0 and 1.0")),
+    }
+}
+
+/// A URL path: it starts with `/`.
+pub fn url_path(text: &str) -> Result<String, String> {
+    if text.starts_with('/') {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "'{text}' must start with / (did you mean /{text}?)"
+        ))
+    }
+}
+
+/// The certificates of a `--cacert` PEM file.
+pub fn ca_certs(text: &str) -> Result<CaCerts, String> {
+    CaCerts::read(&PathBuf::from(text))
+}
+
+/// One `--header 'Name: value'`, checked to be a header HTTP can carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderArg {
+    pub name: String,
+    pub value: String,
+}
+
+impl FromStr for HeaderArg {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = |why: &str| why.to_string();
+        let (name, value) = text
+            .split_once(':')
+            .ok_or_else(|| bad("expected 'Name: value'"))?;
+        let (name, value) = (name.trim(), value.trim());
+        hyper::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| bad("the name is not a valid header name"))?;
+        hyper::header::HeaderValue::from_str(value)
+            .map_err(|_| bad("the value holds characters a header cannot carry"))?;
+        Ok(HeaderArg {
+            name: name.to_string(),
+            value: value.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_rates_and_fractions_are_checked() {
+        assert_eq!(positive_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert!(
+            positive_duration("0s")
+                .unwrap_err()
+                .contains("longer than 0s")
+        );
+        assert_eq!(duration("0s"), Ok(Duration::ZERO));
+        assert!(rate("0").is_err() && rate("inf").is_err() && rate("x").is_err());
+        assert_eq!(rate("2.5"), Ok(2.5));
+        assert!(fraction("1.5").is_err() && fraction("-0.1").is_err());
+        assert_eq!(fraction("0.3"), Ok(0.3));
+    }
+
+    #[test]
+    fn headers_need_a_name_and_a_clean_value() {
+        let header: HeaderArg = "X-Trace: abc 123".parse().unwrap();
+        assert_eq!(
+            (header.name.as_str(), header.value.as_str()),
+            ("X-Trace", "abc 123")
+        );
+        assert!("no colon here".parse::<HeaderArg>().is_err());
+        assert!("bad name: x".parse::<HeaderArg>().is_err());
+    }
+}

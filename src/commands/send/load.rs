@@ -1,0 +1,196 @@
+//! `send --count N`: load mode's glue: builds one template per event, runs `wire::load` behind a
+//! progress bar (on a terminal only) and prints the summary.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Context;
+use colored::Colorize;
+use hyper::header::{HeaderName, HeaderValue};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::cli::SendArgs;
+use crate::output::{self, Format, millis};
+use crate::payload;
+use crate::secret::Secret;
+use crate::wire::WebhookUrl;
+use crate::wire::load::{self, Plan, Report, Template};
+
+/// Runs `count` deliveries.
+pub(super) fn run(args: &SendArgs, count: u64, secret: &Secret) -> anyhow::Result<Outcome> {
+    let url = args
+        .url
+        .clone()
+        .context("load mode needs --url (the endpoint to load)")?;
+    let first_timestamp = args.timestamp.unwrap_or_else(payload::now_millis);
+    let overrides = super::overrides(args, Some(first_timestamp));
+    let mut templates = Vec::new();
+    for spec in super::selected_events(args) {
+        let value = payload::build(spec, &overrides)?;
+        if !args.no_validate {
+            payload::check_valid(&value, spec.name)?;
+        }
+        templates.push(Template::new(spec, &value));
+    }
+    let extra_headers = args
+        .header
+        .iter()
+        .map(|header| {
+            // Checked when the command line was parsed.
+            let name = HeaderName::from_bytes(header.name.as_bytes())?;
+            Ok((name, HeaderValue::from_str(&header.value)?))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let plan = Plan {
+        url: url.clone(),
+        trust: args.trust.trust(),
+        templates,
+        count,
+        concurrency: args.concurrency,
+        rate: args.rate,
+        timeout: args.timeout,
+        first_timestamp,
+        extra_headers,
+    };
+    let progress = if output::stderr_is_terminal() {
+        let bar = ProgressBar::new(count);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {bar:40} {pos}/{len} deliveries  {per_sec}  eta {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let report = load::run(plan, secret.clone(), progress)?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => output::write_json_line(&mut out, &LoadReport::new(&url, &report))?,
+        Format::Human => print_summary(&mut out, &report)?,
+    }
+    out.flush()?;
+    Ok(Outcome::from_ok(report.ok()))
+}
+
+/// `send --count --format json` (schemas/output/send-load.schema.json).
+#[derive(Serialize)]
+struct LoadReport<'a> {
+    ok: bool,
+    url: &'a WebhookUrl,
+    /// Wall time of the whole run.
+    millis: f64,
+    requests_per_second: f64,
+    counts: LoadCounts,
+    /// Latency of the deliveries that got an answer; null when none did.
+    latency_millis: Option<Latency>,
+}
+
+#[derive(Serialize)]
+struct LoadCounts {
+    deliveries: u64,
+    delivered: u64,
+    failed: u64,
+    /// Answers by status code.
+    by_status: BTreeMap<String, u64>,
+    /// Deliveries that got no answer, by error kind.
+    by_error: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Serialize)]
+struct Latency {
+    min: f64,
+    p50: f64,
+    p90: f64,
+    p99: f64,
+    max: f64,
+}
+
+impl<'a> LoadReport<'a> {
+    fn new(url: &'a WebhookUrl, report: &Report) -> Self {
+        let at = |q: f64| report.percentile(q).map(millis);
+        let latency = match (at(0.0), at(0.5), at(0.9), at(0.99), at(1.0)) {
+            (Some(min), Some(p50), Some(p90), Some(p99), Some(max)) => Some(Latency {
+                min,
+                p50,
+                p90,
+                p99,
+                max,
+            }),
+            _ => None,
+        };
+        LoadReport {
+            ok: report.ok(),
+            url,
+            millis: millis(report.elapsed),
+            requests_per_second: (report.requests_per_second() * 1000.0).round() / 1000.0,
+            counts: LoadCounts {
+                deliveries: report.count,
+                delivered: report.delivered(),
+                failed: report.count - report.delivered(),
+                by_status: report
+                    .statuses
+                    .iter()
+                    .map(|(status, count)| (status.to_string(), *count))
+                    .collect(),
+                by_error: report.errors.clone(),
+            },
+            latency_millis: latency,
+        }
+    }
+}
+
+fn print_summary(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} deliveries in {:.2} s: {} requests/s",
+        report.count,
+        report.elapsed.as_secs_f64(),
+        format!("{:.0}", report.requests_per_second()).bold()
+    )?;
+    let statuses: Vec<String> = report
+        .statuses
+        .iter()
+        .map(|(status, count)| {
+            let text = format!("{status}: {count}");
+            if (200..300).contains(status) {
+                text.green().to_string()
+            } else {
+                text.red().to_string()
+            }
+        })
+        .collect();
+    let statuses = if statuses.is_empty() {
+        "none".to_string()
+    } else {
+        statuses.join("  ")
+    };
+    writeln!(out, "status   {statuses}")?;
+    if report.errors.is_empty() {
+        writeln!(out, "errors   none")?;
+    } else {
+        for (kind, count) in &report.errors {
+            let example = report.error_examples.get(kind).map_or("", String::as_str);
+            writeln!(out, "errors   {}: {count} (e.g. {example})", kind.red())?;
+        }
+    }
+    let at = |q| report.percentile(q).map(millis);
+    match (at(0.0), at(0.5), at(0.9), at(0.99), at(1.0)) {
+        (Some(min), Some(p50), Some(p90), Some(p99), Some(max)) => writeln!(
+            out,
+            "latency  min {min:.2} ms  p50 {p50:.2} ms  p90 {p90:.2} ms  p99 {p99:.2} ms  max {max:.2} ms"
+        )?,
+        _ => writeln!(out, "latency  no answers")?,
+    }
+    if !report.ok() {
+        let failed = format!(
+            "{} of {} deliveries failed",
+            report.count - report.delivered(),
+            report.count
+        );
+        writeln!(out, "{}", failed.red().bold())?;
+    }
+    Ok(())
+}
