@@ -10,14 +10,15 @@ use crate::wire::tls::CaCerts;
 
 /// A duration such as `30s`, `1m30s` or `250ms`.
 pub fn duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text).map_err(|err| format!("'{text}' is not a duration: {err}"))
+    humantime::parse_duration(text)
+        .map_err(|err| format!("not a duration such as 30s, 1m30s or 250ms ({err})"))
 }
 
 /// A duration longer than zero: a deadline of `0s` would fail every request.
 pub fn positive_duration(text: &str) -> Result<Duration, String> {
     let value = duration(text)?;
     if value.is_zero() {
-        return Err(format!("'{text}' must be longer than 0s"));
+        return Err("must be longer than 0s".to_string());
     }
     Ok(value)
 }
@@ -26,9 +27,7 @@ pub fn positive_duration(text: &str) -> Result<Duration, String> {
 pub fn rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value > 0.0 && value.is_finite() => Ok(value),
-        _ => Err(format!(
-            "'{text}' is not a positive number of deliveries per second"
-        )),
+        _ => Err("not a positive number of deliveries per second".to_string()),
     }
 }
 
@@ -36,7 +35,7 @@ pub fn rate(text: &str) -> Result<f64, String> {
 pub fn fraction(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
-        _ => Err(format!("'{text}' is not a fraction between 0.0 and 1.0")),
+        _ => Err("not a fraction between 0.0 and 1.0".to_string()),
     }
 }
 

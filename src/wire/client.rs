@@ -96,9 +96,11 @@ impl Client {
         url: &WebhookUrl,
     ) -> Result<&LegacyClient<HttpsConnector<Http>>, DeliveryError> {
         let built = self.https.get_or_init(|| {
-            let config = self.trust.client_config()?;
+            let mut config = (*self.trust.client_config()?).clone();
+            // hyper-rustls sets ALPN itself from the protocols enabled below.
+            config.alpn_protocols.clear();
             let https = HttpsConnectorBuilder::new()
-                .with_tls_config((*config).clone())
+                .with_tls_config(config)
                 .https_or_http()
                 .enable_http1()
                 .wrap_connector(connector());
@@ -186,11 +188,13 @@ async fn read_body(
     Ok((body, truncated))
 }
 
-/// Names a failure by the type of its cause, walking the error's chain.
+/// Names a failure by the type of its cause, walking the error's chain (and into the error an
+/// `io::Error` wraps: hyper-rustls wraps tokio-rustls's, which wraps rustls's).
 pub(super) fn classify(url: &WebhookUrl, err: &(dyn StdError + 'static)) -> DeliveryError {
     let url_text = url.to_string();
     let mut cause: Option<&(dyn StdError + 'static)> = Some(err);
     let mut closed_early = false;
+    let mut last_io: Option<&std::io::Error> = None;
     while let Some(current) = cause {
         if current.downcast_ref::<UnresolvedHost>().is_some() {
             return DeliveryError::UnresolvedHost { url: url_text };
@@ -199,14 +203,14 @@ pub(super) fn classify(url: &WebhookUrl, err: &(dyn StdError + 'static)) -> Deli
             return tls_error(url_text, tls);
         }
         if let Some(io) = current.downcast_ref::<std::io::Error>() {
-            // tokio-rustls wraps a handshake failure in an io::Error.
-            if let Some(tls) = io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<tokio_rustls::rustls::Error>())
-            {
-                return tls_error(url_text, tls);
+            last_io = Some(io);
+            match io.get_ref() {
+                Some(inner) => {
+                    cause = Some(inner as &(dyn StdError + 'static));
+                    continue;
+                }
+                None => break,
             }
-            return io_error(url_text, io);
         }
         if let Some(hyper_err) = current.downcast_ref::<hyper::Error>() {
             closed_early |= hyper_err.is_incomplete_message()
@@ -214,6 +218,9 @@ pub(super) fn classify(url: &WebhookUrl, err: &(dyn StdError + 'static)) -> Deli
                 || hyper_err.is_canceled();
         }
         cause = current.source();
+    }
+    if let Some(io) = last_io {
+        return io_error(url_text, io);
     }
     if closed_early {
         return DeliveryError::ConnectionReset { url: url_text };

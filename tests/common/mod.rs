@@ -149,6 +149,7 @@ type Responder = dyn Fn(usize, &Recorded) -> Reply + Send + Sync;
 /// A real HTTP/1.1 server on 127.0.0.1:0, run on its own thread, recording every request.
 pub struct TestServer {
     pub addr: SocketAddr,
+    scheme: &'static str,
     requests: Arc<Mutex<Vec<Recorded>>>,
     connections: Arc<std::sync::atomic::AtomicUsize>,
     _runtime: tokio::runtime::Runtime,
@@ -162,6 +163,14 @@ impl TestServer {
 
     /// A server whose answer to the n-th request (0-based) is `respond(n, &request)`.
     pub fn start(respond: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static) -> Self {
+        Self::start_with(None, respond)
+    }
+
+    /// Like `start`, speaking https with `tls` (its `url` is then an https URL).
+    pub fn start_with(
+        tls: Option<tokio_rustls::TlsAcceptor>,
+        respond: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -176,26 +185,41 @@ impl TestServer {
         let shared = requests.clone();
         let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let accepted = connections.clone();
+        let scheme = if tls.is_some() { "https" } else { "http" };
         runtime.spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else { continue };
                 accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let requests = shared.clone();
                 let respond = respond.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |request: Request<Incoming>| {
                         let requests = requests.clone();
                         let respond = respond.clone();
                         async move { Ok::<_, Infallible>(handle(request, &requests, &*respond).await) }
                     });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    match tls {
+                        None => {
+                            let _ = http1::Builder::new()
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await;
+                        }
+                        Some(acceptor) => {
+                            // A client that refuses the certificate ends the handshake here.
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let _ = http1::Builder::new()
+                                    .serve_connection(TokioIo::new(stream), service)
+                                    .await;
+                            }
+                        }
+                    }
                 });
             }
         });
         TestServer {
             addr,
+            scheme,
             requests,
             connections,
             _runtime: runtime,
@@ -204,7 +228,7 @@ impl TestServer {
 
     /// The URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        format!("{}://{}{}", self.scheme, self.addr, path)
     }
 
     /// How many connections were accepted so far.
