@@ -168,17 +168,26 @@ fn respond(judgement: &Judgement) -> Response<Full<Bytes>> {
     response
 }
 
+/// The checks in order: the request itself, then the delivery, then the answer.
 async fn judge(shared: &Shared, parts: &Parts, headers: &Headers, incoming: Incoming) -> Judgement {
-    let empty = Bytes::new();
+    let body = match admit(shared, parts, incoming).await {
+        Ok(body) => body,
+        Err(verdict) => return Judgement::rejected(verdict, Bytes::new(), None),
+    };
+    match check_delivery(shared, headers, body) {
+        Ok(accepted) => answer(shared, headers, accepted).await,
+        Err(rejected) => rejected,
+    }
+}
+
+/// The path, the method and the size, then the body within the limits.
+async fn admit(shared: &Shared, parts: &Parts, incoming: Incoming) -> Result<Bytes, Verdict> {
     if parts.uri.path() != shared.path {
-        return Judgement::rejected(Verdict::NotFound, empty, None);
+        return Err(Verdict::NotFound);
     }
     if parts.method != Method::POST {
-        return Judgement::rejected(Verdict::MethodNotAllowed, empty, None);
+        return Err(Verdict::MethodNotAllowed);
     }
-    let too_large = Verdict::TooLarge {
-        limit: shared.max_body,
-    };
     // A declared length over the limit is refused before a byte of the body is read.
     let declared = parts
         .headers
@@ -186,63 +195,68 @@ async fn judge(shared: &Shared, parts: &Parts, headers: &Headers, incoming: Inco
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
     if declared.is_some_and(|length| length > shared.max_body as u64) {
-        return Judgement::rejected(too_large, empty, None);
+        return Err(Verdict::TooLarge {
+            limit: shared.max_body,
+        });
     }
-    let body = match read_body(shared, incoming).await {
-        Ok(body) => body,
-        Err(verdict) => return Judgement::rejected(verdict, empty, None),
+    read_body(shared, incoming).await
+}
+
+/// The signature, the JSON, the schema, the event header, then the duplicate check: an accepted
+/// delivery (its dedupe key reserved), or the judgement that rejects it.
+fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Result<Judgement, Judgement> {
+    let signature_header = headers.get(HEADER_SIGNATURE);
+    let secret_index = match signature::verify(shared.secrets.all(), &body, signature_header) {
+        signature::Verdict::Valid { secret_index } => secret_index,
+        signature::Verdict::Invalid(problem) => {
+            return Err(Judgement::rejected(Verdict::InvalidSignature(problem), body, None));
+        }
     };
-
-    let signature_header = parts
-        .headers
-        .get(HEADER_SIGNATURE)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()));
-    let secret_index =
-        match signature::verify(shared.secrets.all(), &body, signature_header.as_deref()) {
-            signature::Verdict::Valid { secret_index } => secret_index,
-            signature::Verdict::Invalid(problem) => {
-                return Judgement::rejected(Verdict::InvalidSignature(problem), body, None);
-            }
-        };
-
     let payload: Value = match serde_json::from_slice(&body) {
         Ok(payload) => payload,
         Err(err) => {
-            return Judgement::rejected(Verdict::MalformedJson(err.to_string()), body, None);
+            let verdict = Verdict::MalformedJson(err.to_string());
+            return Err(Judgement::rejected(verdict, body, None));
         }
     };
     let violations = schema::validate_payload(&payload, false);
     if !violations.is_empty() {
-        return Judgement::rejected(Verdict::InvalidPayload(violations), body, Some(payload));
+        let verdict = Verdict::InvalidPayload(violations);
+        return Err(Judgement::rejected(verdict, body, Some(payload)));
     }
     let body_event = payload
         .get("event")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let header_event = headers.get(HEADER_EVENT);
-    if let Some(header_event) = header_event
+    if let Some(header_event) = headers.get(HEADER_EVENT)
         && header_event != body_event
     {
         let verdict = Verdict::EventMismatch {
             header: header_event.to_string(),
             body: body_event,
         };
-        return Judgement::rejected(verdict, body, Some(payload));
+        return Err(Judgement::rejected(verdict, body, Some(payload)));
     }
-
     let key = delivery_key(&body_event, &payload);
     if !shared.remember(&key) {
-        return Judgement::rejected(Verdict::Duplicate { secret_index }, body, Some(payload));
+        let verdict = Verdict::Duplicate { secret_index };
+        return Err(Judgement::rejected(verdict, body, Some(payload)));
     }
-    let mut judgement = Judgement {
+    Ok(Judgement {
         verdict: Verdict::Accepted { secret_index },
         status: 200,
         body,
         payload: Some(payload),
         key: Some(key),
         app_body: None,
-    };
+    })
+}
+
+/// The answer to an accepted delivery: 200, the simulation's failure, or the `--forward-to`
+/// app's answer. A delivery that is not acknowledged releases its dedupe key, so that the
+/// sender's retry counts as new.
+async fn answer(shared: &Shared, headers: &Headers, mut judgement: Judgement) -> Judgement {
     if let Some(status) = shared.simulation.override_status() {
         judgement.status = status;
         if !(200..300).contains(&status) {
@@ -266,7 +280,6 @@ async fn judge(shared: &Shared, parts: &Parts, headers: &Headers, incoming: Inco
     if !(200..300).contains(&judgement.status)
         && let Some(key) = judgement.key.take()
     {
-        // Not acknowledged: the sender will retry, and the retry must count as new.
         shared.forget(&key);
     }
     judgement

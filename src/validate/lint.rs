@@ -1,7 +1,7 @@
 //! Lints on top of the schemas: likely mistakes that are still valid JSON Schema-wise. `validate`
 //! reports them as warnings (errors under `--strict`).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::schema::Violation;
 use crate::{contract, json_pointer};
@@ -10,15 +10,10 @@ use crate::{contract, json_pointer};
 /// values of the expected types.
 pub fn lint(payload: &Value) -> Vec<Violation> {
     let mut found = Vec::new();
-    let mut warn = |pointer: String, message: String| found.push(Violation { pointer, message });
     // Reference, "Webhook Payload Structure": timestamp is in milliseconds, as are the *_at fields.
-    if let Some(seconds) = looks_like_seconds(payload.get("timestamp")) {
-        warn("/timestamp".into(), seconds);
+    if let Some(message) = looks_like_seconds(payload.get("timestamp")) {
+        found.push(warning("/timestamp".into(), message));
     }
-    let event = payload
-        .get("event")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
     let Some(data) = payload.get("data").and_then(Value::as_object) else {
         return found;
     };
@@ -26,69 +21,73 @@ pub fn lint(payload: &Value) -> Vec<Violation> {
         if is_time_field(key)
             && let Some(message) = looks_like_seconds(Some(value))
         {
-            warn(json_pointer::child("/data", key), message);
+            found.push(warning(json_pointer::child("/data", key), message));
         }
     }
-    // Field Reference: full_name is "Computed: first_name + last_name".
-    let text = |key: &str| data.get(key).and_then(Value::as_str);
-    if let (Some(first), Some(last), Some(full)) =
-        (text("first_name"), text("last_name"), text("full_name"))
-    {
-        let expected = format!("{first} {last}");
-        if full != expected {
-            warn(
-                "/data/full_name".into(),
-                format!("{full:?} is not first_name + \" \" + last_name ({expected:?})"),
-            );
-        }
-    }
-    if event == "connection.tagged" {
-        let strings = |key: &str| -> Vec<&str> {
-            data.get(key)
-                .and_then(Value::as_array)
-                .map(|items| items.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default()
-        };
-        let tags = strings("tags");
-        for (index, item) in data
-            .get("tags_added")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if let Some(tag) = item.as_str().filter(|tag| !tags.contains(tag)) {
-                warn(
-                    json_pointer::item("/data/tags_added", index),
-                    format!("{tag:?} was added but is not in tags"),
-                );
-            }
-        }
-        for (index, item) in data
-            .get("tags_removed")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if let Some(tag) = item.as_str().filter(|tag| tags.contains(tag)) {
-                warn(
-                    json_pointer::item("/data/tags_removed", index),
-                    format!("{tag:?} was removed but is still in tags"),
-                );
-            }
-        }
-    }
-    if event == "connection.status_changed"
-        && let (Some(previous), Some(new)) = (text("previous_status"), text("new_status"))
-        && previous == new
-    {
-        warn(
-            "/data/new_status".into(),
-            format!("new_status equals previous_status ({new:?}): the status did not change"),
-        );
+    found.extend(full_name(data));
+    match payload.get("event").and_then(Value::as_str) {
+        Some("connection.tagged") => found.extend(tags(data)),
+        Some("connection.status_changed") => found.extend(status_change(data)),
+        _ => {}
     }
     found
+}
+
+fn warning(pointer: String, message: String) -> Violation {
+    Violation { pointer, message }
+}
+
+fn text<'a>(data: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    data.get(key).and_then(Value::as_str)
+}
+
+/// Field Reference: full_name is "Computed: first_name + last_name".
+fn full_name(data: &Map<String, Value>) -> Option<Violation> {
+    let (first, last) = (text(data, "first_name")?, text(data, "last_name")?);
+    let full = text(data, "full_name")?;
+    let expected = format!("{first} {last}");
+    (full != expected).then(|| {
+        warning(
+            "/data/full_name".into(),
+            format!("{full:?} is not first_name + \" \" + last_name ({expected:?})"),
+        )
+    })
+}
+
+/// `connection.tagged`: what was added is in `tags`, what was removed is not.
+fn tags(data: &Map<String, Value>) -> Vec<Violation> {
+    let strings = |key: &str| -> Vec<&str> {
+        data.get(key)
+            .and_then(Value::as_array)
+            .map(|items| items.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    };
+    let tags = strings("tags");
+    let mut found = Vec::new();
+    for (key, should_be_in, says) in [
+        ("tags_added", true, "was added but is not in tags"),
+        ("tags_removed", false, "was removed but is still in tags"),
+    ] {
+        let items = data.get(key).and_then(Value::as_array).into_iter().flatten();
+        for (index, item) in items.enumerate() {
+            if let Some(tag) = item.as_str().filter(|tag| tags.contains(tag) != should_be_in) {
+                let pointer = json_pointer::item(&json_pointer::child("/data", key), index);
+                found.push(warning(pointer, format!("{tag:?} {says}")));
+            }
+        }
+    }
+    found
+}
+
+/// `connection.status_changed`: the status did change.
+fn status_change(data: &Map<String, Value>) -> Option<Violation> {
+    let (previous, new) = (text(data, "previous_status")?, text(data, "new_status")?);
+    (previous == new).then(|| {
+        warning(
+            "/data/new_status".into(),
+            format!("new_status equals previous_status ({new:?}): the status did not change"),
+        )
+    })
 }
 
 /// The lint for a captured request whose `X-Webhook-Event` header differs from the body's event.

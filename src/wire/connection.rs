@@ -66,39 +66,42 @@ impl Target {
             .await
             .map_err(|err| io_error(url.to_string(), &err))?;
         let _ = stream.set_nodelay(true);
-        let mut builder = Builder::new();
-        builder.title_case_headers(true);
         let sender = if url.is_https() {
             let tls = |reason: String| DeliveryError::Tls {
                 url: url.to_string(),
                 reason,
             };
             let config = self.trust.client_config().map_err(tls)?;
-            let name =
-                ServerName::try_from(url.host().to_string()).map_err(|err| tls(err.to_string()))?;
+            let name = ServerName::try_from(url.host().to_string())
+                .map_err(|err| tls(err.to_string()))?;
             let stream = TlsConnector::from(config)
                 .connect(name, stream)
                 .await
                 .map_err(|err| classify(url, &err))?;
-            let (sender, connection) = builder
-                .handshake(TokioIo::new(stream))
-                .await
-                .map_err(|err| classify(url, &err))?;
-            tokio::spawn(connection);
-            sender
+            handshake(url, stream).await?
         } else {
-            let (sender, connection) = builder
-                .handshake(TokioIo::new(stream))
-                .await
-                .map_err(|err| classify(url, &err))?;
-            tokio::spawn(connection);
-            sender
+            handshake(url, stream).await?
         };
         Ok(Connection {
             sender,
             reusable: true,
         })
     }
+}
+
+/// HTTP/1.1 over `stream` (headers written title-cased), its connection driven by a task.
+async fn handshake<S>(url: &WebhookUrl, stream: S) -> Result<SendRequest<Full<Bytes>>, DeliveryError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let mut builder = Builder::new();
+    builder.title_case_headers(true);
+    let (sender, connection) = builder
+        .handshake(TokioIo::new(stream))
+        .await
+        .map_err(|err| classify(url, &err))?;
+    tokio::spawn(connection);
+    Ok(sender)
 }
 
 /// An open HTTP/1.1 connection; requests on it go one after another.
