@@ -209,7 +209,11 @@ fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Result<Jud
     let secret_index = match signature::verify(shared.secrets.all(), &body, signature_header) {
         signature::Verdict::Valid { secret_index } => secret_index,
         signature::Verdict::Invalid(problem) => {
-            return Err(Judgement::rejected(Verdict::InvalidSignature(problem), body, None));
+            return Err(Judgement::rejected(
+                Verdict::InvalidSignature(problem),
+                body,
+                None,
+            ));
         }
     };
     let payload: Value = match serde_json::from_slice(&body) {

@@ -68,9 +68,16 @@ fn tags(data: &Map<String, Value>) -> Vec<Violation> {
         ("tags_added", true, "was added but is not in tags"),
         ("tags_removed", false, "was removed but is still in tags"),
     ] {
-        let items = data.get(key).and_then(Value::as_array).into_iter().flatten();
+        let items = data
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
         for (index, item) in items.enumerate() {
-            if let Some(tag) = item.as_str().filter(|tag| tags.contains(tag) != should_be_in) {
+            if let Some(tag) = item
+                .as_str()
+                .filter(|tag| tags.contains(tag) != should_be_in)
+            {
                 let pointer = json_pointer::item(&json_pointer::child("/data", key), index);
                 found.push(warning(pointer, format!("{tag:?} {says}")));
             }

@@ -72,8 +72,8 @@ impl Target {
                 reason,
             };
             let config = self.trust.client_config().map_err(tls)?;
-            let name = ServerName::try_from(url.host().to_string())
-                .map_err(|err| tls(err.to_string()))?;
+            let name =
+                ServerName::try_from(url.host().to_string()).map_err(|err| tls(err.to_string()))?;
             let stream = TlsConnector::from(config)
                 .connect(name, stream)
                 .await
@@ -90,7 +90,10 @@ impl Target {
 }
 
 /// HTTP/1.1 over `stream` (headers written title-cased), its connection driven by a task.
-async fn handshake<S>(url: &WebhookUrl, stream: S) -> Result<SendRequest<Full<Bytes>>, DeliveryError>
+async fn handshake<S>(
+    url: &WebhookUrl,
+    stream: S,
+) -> Result<SendRequest<Full<Bytes>>, DeliveryError>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
