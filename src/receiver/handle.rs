@@ -174,9 +174,10 @@ async fn judge(shared: &Shared, parts: &Parts, headers: &Headers, incoming: Inco
         Ok(body) => body,
         Err(verdict) => return Judgement::rejected(verdict, Bytes::new(), None),
     };
-    match check_delivery(shared, headers, body) {
-        Ok(accepted) => answer(shared, headers, accepted).await,
-        Err(rejected) => rejected,
+    let judgement = check_delivery(shared, headers, body);
+    match judgement.verdict {
+        Verdict::Accepted { .. } => answer(shared, headers, judgement).await,
+        _ => judgement,
     }
 }
 
@@ -204,29 +205,25 @@ async fn admit(shared: &Shared, parts: &Parts, incoming: Incoming) -> Result<Byt
 
 /// The signature, the JSON, the schema, the event header, then the duplicate check: an accepted
 /// delivery (its dedupe key reserved), or the judgement that rejects it.
-fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Result<Judgement, Judgement> {
+fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Judgement {
     let signature_header = headers.get(HEADER_SIGNATURE);
     let secret_index = match signature::verify(shared.secrets.all(), &body, signature_header) {
         signature::Verdict::Valid { secret_index } => secret_index,
         signature::Verdict::Invalid(problem) => {
-            return Err(Judgement::rejected(
-                Verdict::InvalidSignature(problem),
-                body,
-                None,
-            ));
+            return Judgement::rejected(Verdict::InvalidSignature(problem), body, None);
         }
     };
     let payload: Value = match serde_json::from_slice(&body) {
         Ok(payload) => payload,
         Err(err) => {
             let verdict = Verdict::MalformedJson(err.to_string());
-            return Err(Judgement::rejected(verdict, body, None));
+            return Judgement::rejected(verdict, body, None);
         }
     };
     let violations = schema::validate_payload(&payload, false);
     if !violations.is_empty() {
         let verdict = Verdict::InvalidPayload(violations);
-        return Err(Judgement::rejected(verdict, body, Some(payload)));
+        return Judgement::rejected(verdict, body, Some(payload));
     }
     let body_event = payload
         .get("event")
@@ -240,21 +237,21 @@ fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Result<Jud
             header: header_event.to_string(),
             body: body_event,
         };
-        return Err(Judgement::rejected(verdict, body, Some(payload)));
+        return Judgement::rejected(verdict, body, Some(payload));
     }
     let key = delivery_key(&body_event, &payload);
     if !shared.remember(&key) {
         let verdict = Verdict::Duplicate { secret_index };
-        return Err(Judgement::rejected(verdict, body, Some(payload)));
+        return Judgement::rejected(verdict, body, Some(payload));
     }
-    Ok(Judgement {
+    Judgement {
         verdict: Verdict::Accepted { secret_index },
         status: 200,
         body,
         payload: Some(payload),
         key: Some(key),
         app_body: None,
-    })
+    }
 }
 
 /// The answer to an accepted delivery: 200, the simulation's failure, or the `--forward-to`
