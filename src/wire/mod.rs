@@ -4,11 +4,13 @@
 //! its own connections.
 //!
 //! Submodules: `url` (what can be delivered to), `tls` (which servers are trusted), `client`
-//! (single deliveries on hyper-util's client), `report` (an exchange in JSON reports), and
+//! (single deliveries on hyper-util's client), `explain` (why a delivery failed, in words),
+//! `report` (an exchange in JSON reports), and
 //! `connection`, `template` and `load` (load mode).
 
 mod client;
 mod connection;
+pub mod explain;
 pub mod load;
 pub mod report;
 mod template;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::explain::{self, Explanation};
 use super::{Answer, DeliveryError};
 use crate::headers::Headers;
 use crate::output::{ErrorReport, millis};
@@ -22,6 +23,8 @@ pub struct ExchangeReport {
     pub response: Option<ResponseReport>,
     /// Why no answer came; null when one did.
     pub error: Option<ErrorReport>,
+    /// Why the delivery failed and what to do; null for a 2xx answer.
+    pub explanation: Option<Explanation>,
 }
 
 /// An answer's headers and body (its first 64 KiB).
@@ -38,6 +41,7 @@ pub struct ResponseReport {
 impl ExchangeReport {
     /// The report of one request's outcome; `elapsed` is used when no answer came.
     pub fn new(result: &Result<Answer, DeliveryError>, elapsed: Duration) -> Self {
+        let explanation = explain::of_result(result);
         match result {
             Ok(answer) => {
                 let (body, body_encoding) = RequestRecord::encode_body(&answer.body);
@@ -51,6 +55,7 @@ impl ExchangeReport {
                         truncated: answer.body_truncated,
                     }),
                     error: None,
+                    explanation,
                 }
             }
             Err(err) => ExchangeReport {
@@ -58,6 +63,7 @@ impl ExchangeReport {
                 millis: millis(elapsed),
                 response: None,
                 error: Some(ErrorReport::from(err)),
+                explanation,
             },
         }
     }

@@ -22,6 +22,7 @@ use crate::output::{self, Format, truncate_for_display};
 use crate::payload::{self, Overrides};
 use crate::record::{BodyEncoding, RequestRecord};
 use crate::secret::Secret;
+use crate::wire::explain;
 use crate::wire::report::ExchangeReport;
 use crate::wire::{self, Attempt, OutgoingRequest, WebhookUrl};
 
@@ -197,17 +198,14 @@ fn print_attempt(
                 text.push_str(" (cut)");
             }
             writeln!(out, "{}{number}  {status}  {millis}  {text}", event.bold())?;
-            if (300..400).contains(&answer.status) {
-                writeln!(
-                    out,
-                    "  redirects are not followed: a 3xx is a failed delivery"
-                )?;
-            }
         }
         Err(error) => {
             let failed = "no answer".red().bold();
             writeln!(out, "{}{number}  {failed}  {millis}  {error}", event.bold())?;
         }
+    }
+    if let Some(explained) = explain::of_result(&attempt.result) {
+        writeln!(out, "  {}", explained.message.yellow())?;
     }
     if let Some(delay) = next {
         writeln!(out, "  retrying in {}", humantime::format_duration(delay))?;
