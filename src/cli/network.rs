@@ -186,6 +186,11 @@ pub struct ListenArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Print each request's headers and body under its line (and, with --forward-to, the app's
+    /// whole answer)
+    #[arg(short, long)]
+    pub verbose: bool,
+
     #[command(flatten)]
     pub secret: SecretArgs,
 

@@ -20,7 +20,7 @@ use crate::events::{CATALOGUE, EventSpec};
 use crate::output::{self, ErrorReport, Format, millis};
 use crate::payload;
 use crate::receiver::simulate::Simulation;
-use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Receiver, Seen, dedupe};
+use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Exchange, Receiver, dedupe};
 use crate::secret::{Secret, Secrets};
 use crate::wire::tls::Trust;
 use crate::wire::{Answer, Client, DeliveryError, OutgoingRequest};
@@ -70,6 +70,7 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
         forward_to: None,
         simulation: Simulation::default(),
         log: None,
+        verbose: false,
     };
     let receiver = Receiver::start("127.0.0.1", 0, config, Some(observer))
         .await
@@ -106,7 +107,7 @@ fn check(
     body: &[u8],
     answer: Result<Answer, DeliveryError>,
     elapsed: Duration,
-    seen: Option<Seen>,
+    seen: Option<std::sync::Arc<Exchange>>,
 ) -> Row {
     let (status, elapsed) = match answer {
         Ok(answer) => (Ok(answer.status), answer.latency),
