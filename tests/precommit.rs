@@ -208,8 +208,27 @@ fn the_manifest_is_valid_and_both_hooks_run_the_same_serial_check() {
     assert!(cargo_toml.contains("name = \"titancard-wh\""));
 }
 
-/// The README's `.pre-commit-config.yaml` (system hook, a pinned rev, `files` and `args`) in a
-/// repository with `pre-commit install`ed: `git commit` itself is blocked, then goes through.
+/// The project's home, as the README's snippets name it.
+const HOME_URL: &str = "https://github.com/titancard/titancard-wh";
+
+/// The README's `.pre-commit-config.yaml` snippet, as printed there.
+fn readme_config() -> String {
+    let readme = std::fs::read_to_string(project().join("README.md")).unwrap();
+    let start = readme
+        .find("```yaml\nrepos:\n")
+        .expect("the README has a .pre-commit-config.yaml snippet")
+        + "```yaml\n".len();
+    let length = readme[start..].find("```").unwrap();
+    let config = readme[start..start + length].to_string();
+    assert!(config.contains(&format!("repo: {HOME_URL}\n")), "{config}");
+    assert!(config.contains(&format!("id: {SYSTEM_HOOK} ")), "{config}");
+    assert!(config.contains("rev: v0.1.0 "), "{config}");
+    config
+}
+
+/// The README's `.pre-commit-config.yaml` (system hook, `files` and `args`), with this
+/// checkout's manifest as `repo` and its commit as `rev`, in a repository with
+/// `pre-commit install`ed: `git commit` itself is blocked, then goes through.
 #[test]
 fn a_commit_under_the_readme_config_is_blocked_then_passes() {
     // The hook repository: this checkout's manifest, committed (all a system hook needs).
@@ -234,12 +253,9 @@ fn a_commit_under_the_readme_config_is_blocked_then_passes() {
         .unwrap()
         .replacen("\"data\": {", "\"data\": {\n    \"viewr\": 1,", 1);
     let repo = repo_with_staged(&[("viewed.json".into(), sample.into_bytes())]);
-    let config = format!(
-        "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: {SYSTEM_HOOK}\n        \
-         files: ^payloads/\n        args: [--strict]\n",
-        hooks.path().display(),
-        rev.trim()
-    );
+    let config = readme_config()
+        .replace(HOME_URL, &hooks.path().display().to_string())
+        .replace("rev: v0.1.0", &format!("rev: {}", rev.trim()));
     std::fs::write(repo.path().join(".pre-commit-config.yaml"), config).unwrap();
     git(repo.path(), &["add", ".pre-commit-config.yaml"]);
     let home = tempfile::tempdir().unwrap();
