@@ -34,7 +34,10 @@ fn hermetic(program: impl AsRef<std::ffi::OsStr>) -> Command {
     ] {
         command.env_remove(name);
     }
+    // No user or system git configuration (core.hooksPath, commit signing) either.
     command
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("TITANCARD_WEBHOOK_SECRET")
         .env_remove("PRE_COMMIT_HOME")
         .env("PRE_COMMIT_COLOR", "never");
