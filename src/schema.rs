@@ -6,6 +6,7 @@
 //! and rejected under `--strict` (every object schema gets `additionalProperties: false`).
 
 mod message;
+pub(crate) mod openapi;
 
 use std::sync::OnceLock;
 

@@ -39,7 +39,7 @@ pub enum EventsAction {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  titancard-wh schema connection.created\n  titancard-wh schema --out schemas/"
+    after_help = "Examples:\n  titancard-wh schema connection.created\n  titancard-wh schema --out schemas/\n  titancard-wh schema --openapi > titancard-webhooks.openapi.json"
 )]
 pub struct SchemaArgs {
     /// One event; all events and the envelope when omitted
@@ -49,6 +49,11 @@ pub struct SchemaArgs {
     /// Write DIR/<event>.schema.json for each event and DIR/titancard-webhook.schema.json
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Print an OpenAPI 3.1 document with a webhooks entry per event (with --out: write
+    /// DIR/titancard-webhooks.openapi.json)
+    #[arg(long, conflicts_with = "event")]
+    pub openapi: bool,
 }
 
 #[derive(Debug, Args)]
