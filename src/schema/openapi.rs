@@ -2,15 +2,15 @@
 //! headers, its payload schema, the answers the reference asks of a receiver), for API tooling.
 //!
 //! Built from the same facts as everything else: the catalogue (names, groups, "Triggered when"),
-//! `event_schema` for the bodies, and the header constants of `signature`.
+//! `event_schema` for the bodies, and the header constants of `contract`.
 
 use serde_json::{Map, Value, json};
 
 use super::event_schema;
 use crate::events::{CATALOGUE, EventSpec};
-use crate::signature::{
+use crate::contract::{
     CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE, HEADER_USER_AGENT,
-    SCHEME_PREFIX, USER_AGENT,
+    SCHEME_PREFIX, SIGNATURE_HEX_DIGITS, USER_AGENT,
 };
 
 /// The file name `schema --openapi --out DIR` writes.
@@ -123,7 +123,7 @@ Unknown keys in a payload are allowed: receivers should tolerate fields added la
 
 /// `^sha256=[0-9a-f]{64}$`.
 fn signature_pattern() -> String {
-    format!("^{SCHEME_PREFIX}[0-9a-f]{{64}}$")
+    format!("^{SCHEME_PREFIX}[0-9a-f]{{{SIGNATURE_HEX_DIGITS}}}$")
 }
 
 /// A required header parameter.
