@@ -9,13 +9,14 @@ use crate::headers::Headers;
 
 mod checks;
 mod http;
+pub mod large;
 mod records;
 
 pub use checks::{header_problems, timestamp_problem};
 pub use http::parse_http;
 use http::parse_one;
-use records::torn_reason;
 pub use records::parse_jsonl;
+use records::torn_reason;
 
 /// Most headers a capture may carry; more is reported rather than truncated.
 pub(crate) const MAX_HEADERS: usize = 128;

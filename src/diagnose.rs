@@ -5,7 +5,6 @@
 //! Pure: bytes in, explanation out. Candidates are only built after a failed verification, and
 //! the newline and CRLF ones are streamed into the MAC rather than copied.
 
-
 use crate::secret::Secret;
 
 mod candidates;

@@ -201,7 +201,11 @@ impl Checker {
     pub fn verdict(self) -> Verdict {
         let expected = self.expected;
         // Every MAC is finished and compared, whatever the first one says.
-        let matched: Vec<bool> = self.macs.into_iter().map(|mac| mac.matches(&expected)).collect();
+        let matched: Vec<bool> = self
+            .macs
+            .into_iter()
+            .map(|mac| mac.matches(&expected))
+            .collect();
         match matched.iter().position(|matched| *matched) {
             Some(secret_index) => Verdict::Valid { secret_index },
             None => Verdict::Invalid(SignatureProblem::Mismatch),

@@ -75,4 +75,3 @@ pub fn parse_jsonl(name: &str, bytes: &[u8]) -> Result<Records, CaptureError> {
         torn_line,
     })
 }
-

@@ -115,4 +115,3 @@ pub(super) fn body_candidates<'a>(
     }
     out
 }
-

@@ -17,6 +17,7 @@ use crate::output::{self, Format};
 use crate::secret::Secret;
 use crate::signature::{SignatureProblem, Verdict, verify};
 
+mod large;
 mod render;
 
 /// The verdict on one request.
@@ -54,10 +55,18 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     if args.input.is_none() && std::io::stdin().is_terminal() {
         bail!("nothing to verify: pass a FILE, or pipe a captured request into - (stdin)");
     }
-    let bytes = input::read(path)?;
-    let (requests, broken) = read_requests(&name, &bytes, &args)?;
     // The clock is read here, once, so that the checks below stay pure.
     let now_ms = u128::from(crate::payload::now_millis());
+    let bytes = match input::open(path, large::HOLD)? {
+        input::Opened::Whole(bytes) => bytes,
+        input::Opened::Large { head, rest } => {
+            match large::verify(&name, path, head, rest, &args, secrets.all(), now_ms)? {
+                large::Large::Verified(report) => return finish(&args, &[report]),
+                large::Large::Whole(bytes) => bytes,
+            }
+        }
+    };
+    let (requests, broken) = read_requests(&name, &bytes, &args)?;
     let mut reports: Vec<Report> = requests
         .iter()
         .map(|(captured, is_capture)| {
@@ -67,13 +76,17 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     if let Some((source, err)) = &broken {
         reports.push(Report::broken(source, err));
     }
-    let ok = reports.iter().all(Report::valid);
+    finish(&args, &reports)
+}
+
+/// Prints the reports; exit 0 only when every one is valid.
+fn finish(args: &VerifyArgs, reports: &[Report]) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => output::write_json_line(&mut out, &render::VerifyReport::new(&reports))?,
-        Format::Human => render::human(&mut out, &reports)?,
+        Format::Json => output::write_json_line(&mut out, &render::VerifyReport::new(reports))?,
+        Format::Human => render::human(&mut out, reports)?,
     }
-    Ok(Outcome::from_ok(ok))
+    Ok(Outcome::from_ok(reports.iter().all(Report::valid)))
 }
 
 /// A request of a capture that could not be read after the whole ones: its place and why.
@@ -219,4 +232,3 @@ fn check(
         diagnosis,
     }
 }
-
