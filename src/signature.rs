@@ -164,7 +164,13 @@ impl Verdict {
 /// Checks `header` (the X-Webhook-Signature value, if any) against `body` with each secret in
 /// turn. Comparison is constant time on the decoded bytes.
 pub fn verify(secrets: &[Secret], body: &[u8], header: Option<&str>) -> Verdict {
-    let mut checker = match Checker::new(secrets, header) {
+    let signers: Vec<Signer> = secrets.iter().map(Signer::new).collect();
+    verify_with(&signers, body, header)
+}
+
+/// `verify` with the secrets already keyed (a receiver keys them once, not per request).
+pub fn verify_with(signers: &[Signer], body: &[u8], header: Option<&str>) -> Verdict {
+    let mut checker = match Checker::new(signers, header) {
         Ok(checker) => checker,
         Err(problem) => return Verdict::Invalid(problem),
     };
@@ -180,13 +186,13 @@ pub struct Checker {
 }
 
 impl Checker {
-    /// A check of `header` against each of `secrets`; the header's problem when it is missing or
-    /// malformed (then there is nothing to compute).
-    pub fn new(secrets: &[Secret], header: Option<&str>) -> Result<Self, SignatureProblem> {
+    /// A check of `header` against each secret's signer; the header's problem when it is
+    /// missing or malformed (then there is nothing to compute).
+    pub fn new(signers: &[Signer], header: Option<&str>) -> Result<Self, SignatureProblem> {
         let expected = parse_header(header.ok_or(SignatureProblem::Missing)?)?;
         Ok(Checker {
             expected,
-            macs: secrets.iter().map(|s| Signer::new(s).mac()).collect(),
+            macs: signers.iter().map(Signer::mac).collect(),
         })
     }
 

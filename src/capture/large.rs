@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use crate::contract::HEADER_SIGNATURE;
 use crate::headers::Headers;
 use crate::secret::Secret;
-use crate::signature::{Checker, Verdict};
+use crate::signature::{Checker, Signer, Verdict};
 
 /// How much is read at a time.
 const CHUNK: usize = 1024 * 1024;
@@ -30,7 +30,8 @@ pub fn verify_body(
     head: &[u8],
     rest: &mut dyn Read,
 ) -> io::Result<Streamed> {
-    let mut checker = Checker::new(secrets, Some(signature));
+    let signers: Vec<Signer> = secrets.iter().map(Signer::new).collect();
+    let mut checker = Checker::new(&signers, Some(signature));
     if let Ok(checker) = &mut checker {
         checker.update(head);
     }
@@ -74,7 +75,8 @@ pub fn verify_capture(
         return Ok(None);
     }
     let signature = headers.joined(HEADER_SIGNATURE);
-    let mut checker = Checker::new(secrets, signature.as_deref());
+    let signers: Vec<Signer> = secrets.iter().map(Signer::new).collect();
+    let mut checker = Checker::new(&signers, signature.as_deref());
     if let Ok(checker) = &mut checker {
         checker.update(in_head);
     }
