@@ -430,3 +430,58 @@ fn demo_never_shows_a_secret() {
         }
     }
 }
+
+#[test]
+fn story_prints_writes_and_sends_signatures_never_the_secret() {
+    let server = TestServer::ok();
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["human", "json"] {
+        let ran = run_clean(
+            "story --dry-run",
+            cmd()
+                .args(["story", "all-events", "--dry-run", "--duplicates", "0.5"])
+                .args(["--secret", CANARY, "--format", format]),
+        );
+        assert!(ran.stdout.contains("sha256="), "{}", ran.stdout);
+        let ran = run_clean(
+            "story",
+            cmd()
+                .args([
+                    "story",
+                    "contact-lifecycle",
+                    "--url",
+                    &server.url("/webhook"),
+                ])
+                .args(["--secret", CANARY, "--format", format]),
+        );
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        let out = dir.path().join(format);
+        run_clean(
+            "story --out",
+            cmd()
+                .args(["story", "card-lifecycle", "--out", out.to_str().unwrap()])
+                .args(["--secret", CANARY, "--format", format]),
+        );
+        for entry in std::fs::read_dir(&out).unwrap() {
+            assert_file_clean("story --out", &entry.unwrap().path());
+        }
+    }
+    run_clean(
+        "story, refused",
+        cmd()
+            .args(["story", "card-lifecycle", "--url", &refused_url()])
+            .args(["--secret", CANARY]),
+    )
+    .expect(1, "connection refused");
+    for request in server.requests() {
+        let mut wire = request.body.clone();
+        for (name, value) in &request.headers {
+            wire.extend(format!("{name}: {value}\n").into_bytes());
+        }
+        assert!(
+            leaks(&wire).is_none(),
+            "sent: {}",
+            String::from_utf8_lossy(&wire)
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! explainer's words for a failure), a summary; and the same as JSON
 //! (schemas/output/story.schema.json).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 
 use colored::Colorize;
@@ -61,10 +61,13 @@ pub fn seed_line(info: &RunInfo, plan: &[Delivery]) -> String {
     parts.join(", ")
 }
 
-/// The human timeline, printed row by row as deliveries end.
+/// The human timeline, printed row by row as deliveries end; the explainer's words for a kind of
+/// failure are printed the first time it happens.
 pub struct Timeline<'a> {
     composed: &'a [Composed],
     ids_width: usize,
+    /// The explanations already printed: each is said once, then only its excerpt.
+    explained: HashSet<String>,
 }
 
 impl<'a> Timeline<'a> {
@@ -77,6 +80,7 @@ impl<'a> Timeline<'a> {
         Timeline {
             composed,
             ids_width: ids_width.max(3),
+            explained: HashSet::new(),
         }
     }
 
@@ -111,7 +115,7 @@ impl<'a> Timeline<'a> {
     }
 
     /// One delivery's row, and the explainer's lines when it failed.
-    pub fn row(&self, out: &mut impl Write, delivered: &Delivered) -> std::io::Result<()> {
+    pub fn row(&mut self, out: &mut impl Write, delivered: &Delivered) -> std::io::Result<()> {
         let delivery = &delivered.delivery;
         let step = &self.composed[delivery.step];
         let status = match &delivered.result {
@@ -138,7 +142,9 @@ impl<'a> Timeline<'a> {
             writeln!(out, "      {error}")?;
         }
         if let Some(explained) = explain::of_result(&delivered.result) {
-            writeln!(out, "      {}", explained.message.yellow())?;
+            if self.explained.insert(explained.message.clone()) {
+                writeln!(out, "      {}", explained.message.yellow())?;
+            }
             if let Some(excerpt) = explained.excerpt {
                 writeln!(out, "      > {excerpt}")?;
             }

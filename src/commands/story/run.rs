@@ -81,7 +81,7 @@ pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     };
 
-    let timeline = Timeline::new(&composed);
+    let mut timeline = Timeline::new(&composed);
     if args.format == Format::Human {
         timeline.header(&mut stdout, &info, &url, &plan)?;
     }
