@@ -616,3 +616,29 @@ fn a_naive_receiver_passes_in_order_and_fails_on_retries_and_reordering() {
     );
     assert_eq!(report["counts"]["failed"], failures);
 }
+
+#[test]
+fn the_readme_story_file_is_a_valid_story() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("```toml\nname = \"vip-onboarding\"")
+        .expect("the README shows a story file");
+    let text = &readme[start + "```toml\n".len()..];
+    let text = &text[..text.find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vip.toml");
+    std::fs::write(&file, text).unwrap();
+    let output = cmd()
+        .args(["story", "show", file.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let shown = json_output("story-show", &output.stdout);
+    assert_eq!(shown["name"], "vip-onboarding");
+    assert_eq!(shown["steps"][1]["after_millis"], 2000.0);
+}
