@@ -56,6 +56,21 @@ fn assert_file_clean(label: &str, path: &std::path::Path) {
     );
 }
 
+/// Asserts that no request `server` received holds the secret, in its body or its headers.
+fn assert_wire_clean(server: &TestServer) {
+    for request in server.requests() {
+        let mut wire = request.body.clone();
+        for (name, value) in &request.headers {
+            wire.extend(format!("{name}: {value}\n").into_bytes());
+        }
+        assert!(
+            leaks(&wire).is_none(),
+            "sent: {}",
+            String::from_utf8_lossy(&wire)
+        );
+    }
+}
+
 fn body() -> Vec<u8> {
     br#"{"event":"card.created","timestamp":1700000000000,"data":{"card_id":"c_1"}}"#.to_vec()
 }
@@ -265,19 +280,8 @@ fn replay_and_probe_send_signatures_never_the_secret() {
             .args(["--url", &refused_url()]),
     );
     // On the wire: signatures, never the secret itself.
-    let requests = server.requests();
-    assert!(requests.len() > 2);
-    for request in requests {
-        let mut wire = request.body.clone();
-        for (name, value) in &request.headers {
-            wire.extend(format!("{name}: {value}\n").into_bytes());
-        }
-        assert!(
-            leaks(&wire).is_none(),
-            "sent: {}",
-            String::from_utf8_lossy(&wire)
-        );
-    }
+    assert!(server.requests().len() > 2);
+    assert_wire_clean(&server);
 }
 
 #[test]
@@ -355,17 +359,7 @@ fn send_never_shows_or_sends_the_secret() {
             "4",
         ]),
     );
-    for request in server.requests() {
-        let mut wire = request.body.clone();
-        for (name, value) in &request.headers {
-            wire.extend(format!("{name}: {value}\n").into_bytes());
-        }
-        assert!(
-            leaks(&wire).is_none(),
-            "sent: {}",
-            String::from_utf8_lossy(&wire)
-        );
-    }
+    assert_wire_clean(&server);
 }
 
 #[test]
@@ -473,15 +467,5 @@ fn story_prints_writes_and_sends_signatures_never_the_secret() {
             .args(["--secret", CANARY]),
     )
     .expect(1, "connection refused");
-    for request in server.requests() {
-        let mut wire = request.body.clone();
-        for (name, value) in &request.headers {
-            wire.extend(format!("{name}: {value}\n").into_bytes());
-        }
-        assert!(
-            leaks(&wire).is_none(),
-            "sent: {}",
-            String::from_utf8_lossy(&wire)
-        );
-    }
+    assert_wire_clean(&server);
 }
