@@ -10,10 +10,58 @@
 //! `body` holds the bytes exactly as received: as a string when they are UTF-8
 //! (`body_encoding: "utf8"`), else base64 (`"base64"`). Headers keep their order and repeats.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::headers::Headers;
+
+/// A record as it is written: the same JSON as `RequestRecord`, borrowing the request's parts
+/// instead of copying them (a UTF-8 body is not copied at all).
+#[derive(Debug, Serialize)]
+pub struct RecordLine<'a> {
+    received_at: String,
+    method: &'a str,
+    path: &'a str,
+    headers: &'a Headers,
+    body: Cow<'a, str>,
+    body_encoding: BodyEncoding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<&'a str>,
+}
+
+impl<'a> RecordLine<'a> {
+    pub fn new(
+        received_at: String,
+        method: &'a str,
+        path: &'a str,
+        headers: &'a Headers,
+        body: &'a [u8],
+        status: Option<u16>,
+        verdict: Option<&'a str>,
+    ) -> Self {
+        let (body, body_encoding) = match std::str::from_utf8(body) {
+            Ok(text) => (Cow::Borrowed(text), BodyEncoding::Utf8),
+            Err(_) => (
+                Cow::Owned(base64::engine::general_purpose::STANDARD.encode(body)),
+                BodyEncoding::Base64,
+            ),
+        };
+        RecordLine {
+            received_at,
+            method,
+            path,
+            headers,
+            body,
+            body_encoding,
+            status,
+            verdict,
+        }
+    }
+}
 
 /// One saved request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,6 +125,27 @@ impl RequestRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_written_line_reads_back_as_a_record() {
+        let headers: Headers = [("x-webhook-event", "card.created")].into_iter().collect();
+        for body in [&b"{\"a\":1}\n"[..], &[0xff, 0x00, 0x80][..]] {
+            let line = RecordLine::new(
+                "2026-01-16T16:00:00.000Z".into(),
+                "POST",
+                "/webhook",
+                &headers,
+                body,
+                Some(200),
+                Some("accepted"),
+            );
+            let text = serde_json::to_string(&line).unwrap();
+            let back: RequestRecord = serde_json::from_str(&text).unwrap();
+            assert_eq!(back.body_bytes().unwrap(), body);
+            assert_eq!(back.verdict.as_deref(), Some("accepted"));
+            assert_eq!(back.headers, headers);
+        }
+    }
 
     #[test]
     fn bodies_round_trip_as_text_or_base64() {

@@ -20,8 +20,9 @@ use crate::events::{CATALOGUE, EventSpec};
 use crate::output::{self, ErrorReport, Format, millis};
 use crate::payload;
 use crate::receiver::simulate::Simulation;
-use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Receiver, Seen, dedupe};
+use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Exchange, Receiver, dedupe};
 use crate::secret::{Secret, Secrets};
+use crate::wire::explain;
 use crate::wire::tls::Trust;
 use crate::wire::{Answer, Client, DeliveryError, OutgoingRequest};
 
@@ -70,6 +71,7 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
         forward_to: None,
         simulation: Simulation::default(),
         log: None,
+        verbose: false,
     };
     let receiver = Receiver::start("127.0.0.1", 0, config, Some(observer))
         .await
@@ -106,7 +108,7 @@ fn check(
     body: &[u8],
     answer: Result<Answer, DeliveryError>,
     elapsed: Duration,
-    seen: Option<Seen>,
+    seen: Option<std::sync::Arc<Exchange>>,
 ) -> Row {
     let (status, elapsed) = match answer {
         Ok(answer) => (Ok(answer.status), answer.latency),
@@ -239,8 +241,16 @@ fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> s
             mark(row.headers_ok, 8),
             mark(row.body_intact, 0),
         )?;
-        if let Err(why) = &row.status {
-            writeln!(out, "    {}", why.to_string().red())?;
+        match &row.status {
+            Err(why) => {
+                writeln!(out, "    {}", why.to_string().red())?;
+                writeln!(out, "    {}", explain::of_error(why).message.yellow())?;
+            }
+            Ok(status) => {
+                if let Some(explained) = explain::of_status(*status, None, None) {
+                    writeln!(out, "    {}", explained.message.yellow())?;
+                }
+            }
         }
     }
     let good = rows.iter().filter(|row| row.passed()).count();

@@ -38,6 +38,7 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
         forward_to,
         simulation,
         log: Some(args.format),
+        verbose: args.verbose,
     };
     let format = args.format;
     crate::runtime()?.block_on(async move {

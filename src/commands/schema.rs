@@ -1,5 +1,5 @@
 //! `schema`: prints the JSON Schema of one event (or the bundle of all 14), or writes them all to
-//! a folder for ajv, check-jsonschema and editors.
+//! a folder for ajv, check-jsonschema and editors; `--openapi`, the OpenAPI 3.1 document.
 
 use std::fs;
 use std::io::Write;
@@ -15,6 +15,9 @@ use crate::schema;
 
 /// Runs `schema`.
 pub fn run(args: SchemaArgs) -> anyhow::Result<Outcome> {
+    if args.openapi {
+        return openapi(args.out.as_deref()).map(|()| Outcome::Success);
+    }
     if let Some(dir) = &args.out {
         return write_all(dir).map(|()| Outcome::Success);
     }
@@ -56,6 +59,19 @@ fn write_all(dir: &Path) -> anyhow::Result<()> {
         CATALOGUE.len() + 2,
         dir.display()
     )?;
+    Ok(())
+}
+
+/// `--openapi`: the OpenAPI document on stdout, or as DIR/titancard-webhooks.openapi.json.
+fn openapi(dir: Option<&Path>) -> anyhow::Result<()> {
+    let bytes = pretty(&schema::openapi::document())?;
+    let Some(dir) = dir else {
+        return Ok(std::io::stdout().lock().write_all(&bytes)?);
+    };
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(schema::openapi::FILE);
+    fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    writeln!(std::io::stderr().lock(), "wrote {}", path.display())?;
     Ok(())
 }
 

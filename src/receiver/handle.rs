@@ -1,10 +1,10 @@
 //! One request through the receiver: the checks in the order the reference's "Error Handling"
 //! implies (path, method, size, signature, JSON, schema, event header, duplicate), then the
-//! simulation or the forward, the `--save` record, the log line, and the answer.
+//! simulation or the forward, the `--save` record, the terminal line, and the answer.
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -13,13 +13,12 @@ use hyper::http::request::Parts;
 use hyper::{Method, Request, Response, header};
 use serde_json::Value;
 
+use super::Shared;
 use super::dedupe::delivery_key;
-use super::printer::LogEntry;
+use super::exchange::{Exchange, Forwarded};
 use super::verdict::{ACCEPTED_BODY, DUPLICATE_BODY, Verdict};
-use super::{Seen, Shared};
 use crate::contract::{HEADER_EVENT, HEADER_SIGNATURE};
 use crate::headers::Headers;
-use crate::record::RequestRecord;
 use crate::{schema, signature};
 
 /// What the checks concluded, with what they learnt on the way.
@@ -30,8 +29,8 @@ struct Judgement {
     payload: Option<Value>,
     /// The dedupe key reserved for this request, to release if it is not acknowledged.
     key: Option<String>,
-    /// The forwarded app's answer body, relayed as is.
-    app_body: Option<Bytes>,
+    /// The `--forward-to` app's answer (its body is relayed as is), or why none came.
+    forwarded: Option<Forwarded>,
 }
 
 impl Judgement {
@@ -42,7 +41,7 @@ impl Judgement {
             body,
             payload,
             key: None,
-            app_body: None,
+            forwarded: None,
         }
     }
 }
@@ -70,7 +69,7 @@ pub(super) async fn serve(
 async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let received_at = SystemTime::now();
     let (parts, incoming) = request.into_parts();
-    let mut headers: Headers = parts
+    let headers: Headers = parts
         .headers
         .iter()
         .map(|(name, value)| {
@@ -81,75 +80,52 @@ async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Fu
         })
         .collect();
     let mut judgement = judge(&shared, &parts, &headers, incoming).await;
-    let target = parts
-        .uri
-        .path_and_query()
-        .map_or_else(|| parts.uri.path().to_string(), ToString::to_string);
-
-    if let Some(saver) = &shared.saver {
-        let (body, body_encoding) = RequestRecord::encode_body(&judgement.body);
-        let record = RequestRecord {
-            received_at: humantime::format_rfc3339_millis(received_at).to_string(),
-            method: parts.method.to_string(),
-            path: target.clone(),
-            // Only an in-process observer needs the headers afterwards.
-            headers: if shared.observer.is_some() {
-                headers.clone()
-            } else {
-                std::mem::take(&mut headers)
-            },
-            body,
-            body_encoding,
-            status: Some(judgement.status),
-            verdict: Some(judgement.verdict.name().to_string()),
-        };
-        if let Err(err) = saver.append(&record) {
-            // Without the record the event could be lost: answer 500 so the sender retries.
-            let why = format!("cannot write to {}: {err}", saver.path().display());
-            crate::output::warning(&why);
-            if let Some(key) = judgement.key.take() {
-                shared.forget(&key);
-            }
-            judgement.verdict = Verdict::SaveFailed(why);
-            judgement.status = judgement.verdict.default_status();
-            judgement.app_body = None;
-        }
-    }
-
-    let event = judgement
-        .payload
-        .as_ref()
-        .and_then(|payload| payload.get("event"))
-        .and_then(Value::as_str);
-    shared.printer.record(&LogEntry {
+    let mut exchange = Exchange {
         received_at,
-        method: parts.method.as_str(),
-        path: &target,
-        event,
-        payload: judgement.payload.as_ref(),
-        verdict: &judgement.verdict,
+        method: parts.method.to_string(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_string(), ToString::to_string),
+        headers,
+        body: judgement.body.clone(),
+        payload: judgement.payload.take(),
+        verdict: judgement.verdict.clone(),
         status: judgement.status,
-        secret_count: shared.secrets.all().len(),
-    });
-
+        forwarded: judgement.forwarded.take(),
+    };
+    if let Some(saver) = &shared.saver
+        && let Err(err) = saver.append(&exchange.record())
+    {
+        // Without the record the event could be lost: answer 500 so the sender retries.
+        let why = format!("cannot write to {}: {err}", saver.path().display());
+        crate::output::warning(&why);
+        if let Some(key) = judgement.key.take() {
+            shared.forget(&key);
+        }
+        judgement.verdict = Verdict::SaveFailed(why);
+        judgement.status = judgement.verdict.default_status();
+        exchange.verdict = judgement.verdict.clone();
+        exchange.status = judgement.status;
+    }
+    shared.printer.record(&exchange, shared.secrets.all().len());
     if let Some(delay) = shared.simulation.delay {
         tokio::time::sleep(delay).await;
     }
-    let response = respond(&judgement);
+    let response = respond(&judgement, exchange.forwarded.as_ref());
     if let Some(observer) = &shared.observer {
-        let _ = observer.send(Seen {
-            headers,
-            body: judgement.body,
-            verdict: judgement.verdict,
-        });
+        let _ = observer.send(Arc::new(exchange));
     }
     response
 }
 
-fn respond(judgement: &Judgement) -> Response<Full<Bytes>> {
+fn respond(judgement: &Judgement, forwarded: Option<&Forwarded>) -> Response<Full<Bytes>> {
+    let app_answer = forwarded
+        .and_then(|forwarded| forwarded.result.as_ref().ok())
+        .filter(|_| !matches!(judgement.verdict, Verdict::SaveFailed(_)));
     // The two common answers are constants: no JSON building on the hot path.
-    let body = match (&judgement.app_body, &judgement.verdict) {
-        (Some(body), _) => body.clone(),
+    let body = match (app_answer, &judgement.verdict) {
+        (Some(answer), _) => Bytes::from(answer.body.clone()),
         (None, Verdict::Accepted { .. }) => Bytes::from_static(ACCEPTED_BODY),
         (None, Verdict::Duplicate { .. }) => Bytes::from_static(DUPLICATE_BODY),
         (None, verdict) => Bytes::from(verdict.response_body().to_string()),
@@ -250,7 +226,7 @@ fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Judgement 
         body,
         payload: Some(payload),
         key: Some(key),
-        app_body: None,
+        forwarded: None,
     }
 }
 
@@ -264,19 +240,24 @@ async fn answer(shared: &Shared, headers: &Headers, mut judgement: Judgement) ->
             judgement.verdict = Verdict::SimulatedFailure;
         }
     } else if let Some(forwarder) = &shared.forwarder {
-        match forwarder.relay(headers, judgement.body.clone()).await {
+        let started = Instant::now();
+        let result = forwarder.relay(headers, judgement.body.clone()).await;
+        match &result {
             Ok(answer) => {
                 judgement.status = answer.status;
                 if !answer.is_success() {
                     judgement.verdict = Verdict::ForwardFailed;
                 }
-                judgement.app_body = Some(Bytes::from(answer.body));
             }
             Err(err) => {
                 judgement.verdict = Verdict::ForwardUnreachable(err.to_string());
                 judgement.status = judgement.verdict.default_status();
             }
         }
+        judgement.forwarded = Some(Forwarded {
+            result,
+            elapsed: started.elapsed(),
+        });
     }
     if !(200..300).contains(&judgement.status)
         && let Some(key) = judgement.key.take()

@@ -7,8 +7,10 @@
 //! the terminal, and the counts).
 
 pub mod dedupe;
+mod exchange;
 mod forward;
 mod handle;
+mod lines;
 mod printer;
 mod save;
 pub mod simulate;
@@ -20,24 +22,22 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use bytes::Bytes;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{mpsc, watch};
 
-use crate::headers::Headers;
 use crate::output::Format;
 use crate::secret::Secrets;
 use crate::wire::{Client, WebhookUrl};
 use dedupe::Dedupe;
+pub use exchange::Exchange;
 use forward::Forwarder;
 use printer::Printer;
 pub use printer::Summary;
 use save::Saver;
 use simulate::Simulation;
-use verdict::Verdict;
 
 /// How long a client may take to send its headers, and separately its body, by default.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -62,15 +62,8 @@ pub struct Config {
     pub simulation: Simulation,
     /// Print one line per request in this format; `None` prints nothing.
     pub log: Option<Format>,
-}
-
-/// One request as the receiver saw and judged it, for in-process callers such as `demo`.
-#[derive(Debug, Clone)]
-pub struct Seen {
-    /// Lower-case header names and values, in the order received.
-    pub headers: Headers,
-    pub body: Bytes,
-    pub verdict: Verdict,
+    /// `-v`: print each request's headers and body, and the app's whole answer, too.
+    pub verbose: bool,
 }
 
 /// State shared by every connection.
@@ -84,7 +77,7 @@ struct Shared {
     forwarder: Option<Forwarder>,
     simulation: Simulation,
     printer: Printer,
-    observer: Option<mpsc::UnboundedSender<Seen>>,
+    observer: Option<mpsc::UnboundedSender<Arc<Exchange>>>,
 }
 
 impl Shared {
@@ -121,7 +114,7 @@ impl Receiver {
         host: &str,
         port: u16,
         config: Config,
-        observer: Option<mpsc::UnboundedSender<Seen>>,
+        observer: Option<mpsc::UnboundedSender<Arc<Exchange>>>,
     ) -> anyhow::Result<Receiver> {
         if !config.path.starts_with('/') {
             anyhow::bail!("--path {} must start with /", config.path);
@@ -151,7 +144,7 @@ impl Receiver {
             saver,
             forwarder,
             simulation: config.simulation,
-            printer: Printer::new(config.log),
+            printer: Printer::new(config.log, config.verbose),
             observer,
         });
         let (shutdown, shutdown_rx) = watch::channel(false);

@@ -1,40 +1,17 @@
-//! What `listen` prints: one line per request as it arrives (human or JSON Lines), the running
-//! counts, and the summary at the end.
+//! What `listen` prints, and when: one line per request as it arrives (made by `lines`), written
+//! by a thread of its own in batches; the running counts; the summary at the end.
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::sync::{Mutex, mpsc};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use colored::Colorize;
 use serde::Serialize;
-use serde_json::Value;
 
+use super::exchange::Exchange;
+use super::lines;
 use super::verdict::Verdict;
 use crate::output::Format;
-
-/// The data fields shown on a request's line, in this order, when the payload has them.
-const KEY_FIELDS: [&str; 6] = [
-    "full_name",
-    "name",
-    "card_name",
-    "contact_name",
-    "email",
-    "contact_email",
-];
-
-/// One request as the log sees it.
-pub struct LogEntry<'a> {
-    pub received_at: SystemTime,
-    pub method: &'a str,
-    pub path: &'a str,
-    pub event: Option<&'a str>,
-    pub payload: Option<&'a Value>,
-    pub verdict: &'a Verdict,
-    pub status: u16,
-    /// How many secrets were given; the matching one is shown only when there are several.
-    pub secret_count: usize,
-}
 
 /// The counts reported at the end.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -106,26 +83,6 @@ struct SummaryCounts<'a> {
     by_reason: &'a BTreeMap<&'static str, u64>,
 }
 
-/// One request as a line of `--format json`.
-#[derive(Serialize)]
-struct RequestLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    received_at: String,
-    method: &'a str,
-    path: &'a str,
-    event: Option<&'a str>,
-    /// The payload's identifying data fields (name, email).
-    fields: BTreeMap<&'static str, String>,
-    /// Whether the request was accepted, or was a duplicate of an accepted one.
-    ok: bool,
-    verdict: &'static str,
-    detail: Option<String>,
-    /// The 1-based position of the secret that matched.
-    secret: Option<usize>,
-    status: u16,
-}
-
 /// How many lines may wait for the printing thread.
 const PRINT_QUEUE: usize = 16 * 1024;
 
@@ -144,16 +101,20 @@ enum Message {
 #[derive(Debug)]
 pub struct Printer {
     format: Option<Format>,
+    /// `-v`: each request's headers and body (and the app's answer) under its line.
+    verbose: bool,
     summary: Mutex<Summary>,
     printer: Option<mpsc::SyncSender<Message>>,
 }
 
 impl Printer {
-    /// A log printing in `format`, or only counting when `None`.
-    pub fn new(format: Option<Format>) -> Self {
+    /// A printer in `format` (with `verbose`, the whole exchange in human lines), or only a
+    /// counter when `None`.
+    pub fn new(format: Option<Format>, verbose: bool) -> Self {
         Printer {
             printer: format.and_then(|_| spawn_printer()),
             format,
+            verbose,
             summary: Mutex::new(Summary::default()),
         }
     }
@@ -169,16 +130,17 @@ impl Printer {
         let _ = std::io::stdout().flush();
     }
 
-    /// Counts the request and prints its line.
-    pub fn record(&self, entry: &LogEntry<'_>) {
+    /// Counts the request and prints its line. `secret_count` is how many secrets the
+    /// receiver holds: the one that matched is named only when there are several.
+    pub fn record(&self, exchange: &Exchange, secret_count: usize) {
         self.summary
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .count(entry.verdict);
+            .count(&exchange.verdict);
         let line = match self.format {
             None => return,
-            Some(Format::Human) => human_line(entry),
-            Some(Format::Json) => json_line(entry),
+            Some(Format::Human) => lines::human(exchange, secret_count, self.verbose),
+            Some(Format::Json) => lines::json(exchange),
         };
         // The receiver keeps serving even when nobody reads its output any more.
         match &self.printer {
@@ -230,81 +192,6 @@ fn spawn_printer() -> Option<mpsc::SyncSender<Message>> {
     started.ok().map(|_| sender)
 }
 
-/// `HH:MM:SS.mmm POST /webhook connection.created Jane Doe jane@example.com accepted 200`.
-fn human_line(entry: &LogEntry<'_>) -> String {
-    let stamp = humantime::format_rfc3339_millis(entry.received_at).to_string();
-    let time = stamp.get(11..23).unwrap_or(&stamp);
-    let fields: Vec<String> = key_fields(entry.payload)
-        .into_iter()
-        .map(|(_, value)| value)
-        .collect();
-    let mut verdict = entry.verdict.name().to_string();
-    if let Some(index) = entry.verdict.secret_index()
-        && entry.secret_count > 1
-    {
-        verdict.push_str(&format!(" (secret #{})", index + 1));
-    }
-    let status = entry.status.to_string();
-    let (verdict, status) = match entry.verdict {
-        Verdict::Accepted { .. } => (verdict.green(), status.green().bold()),
-        Verdict::Duplicate { .. } => (verdict.yellow(), status.yellow().bold()),
-        _ => (verdict.red(), status.red().bold()),
-    };
-    let mut line = format!(
-        "{} {} {} {} ",
-        time.dimmed(),
-        status,
-        entry.method,
-        entry.path,
-    );
-    if let Some(event) = entry.event {
-        line.push_str(&format!("{} ", event.bold()));
-    }
-    if !fields.is_empty() {
-        line.push_str(&format!("{} ", fields.join(" ").cyan()));
-    }
-    line.push_str(&verdict.to_string());
-    if let Some(detail) = entry.verdict.detail() {
-        let detail = crate::output::truncate_for_display(&detail, 200);
-        line.push_str(&format!(": {}", detail.dimmed()));
-    }
-    line
-}
-
-fn json_line(entry: &LogEntry<'_>) -> String {
-    let line = RequestLine {
-        kind: "request",
-        received_at: humantime::format_rfc3339_millis(entry.received_at).to_string(),
-        method: entry.method,
-        path: entry.path,
-        event: entry.event,
-        fields: key_fields(entry.payload).into_iter().collect(),
-        ok: entry.verdict.secret_index().is_some(),
-        verdict: entry.verdict.name(),
-        detail: entry.verdict.detail(),
-        secret: entry.verdict.secret_index().map(|index| index + 1),
-        status: entry.status,
-    };
-    serde_json::to_string(&line).expect("a request line always serializes")
-}
-
-/// The payload's identifying data fields (name, email, status), as display strings.
-fn key_fields(payload: Option<&Value>) -> Vec<(&'static str, String)> {
-    let Some(data) = payload
-        .and_then(|payload| payload.get("data"))
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    KEY_FIELDS
-        .iter()
-        .filter_map(|name| match data.get(*name)? {
-            Value::String(text) => Some((*name, text.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,18 +206,5 @@ mod tests {
         assert_eq!(summary.received, 4);
         assert_eq!(summary.rejected.get("not_found"), Some(&2));
         assert!(summary.to_human().contains("1 accepted"));
-    }
-
-    #[test]
-    fn key_fields_come_from_data() {
-        let payload = serde_json::json!({"data":{"full_name":"Jane Doe","email":"jane@example.com","id":"x"}});
-        let fields = key_fields(Some(&payload));
-        assert_eq!(
-            fields,
-            [
-                ("full_name", "Jane Doe".to_string()),
-                ("email", "jane@example.com".to_string())
-            ]
-        );
     }
 }

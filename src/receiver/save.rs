@@ -11,8 +11,6 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::record::RequestRecord;
-
 /// The open `--save` file.
 #[derive(Debug)]
 pub struct Saver {
@@ -36,7 +34,7 @@ impl Saver {
     }
 
     /// Appends `record` as one line; returns once the kernel holds the whole line.
-    pub fn append(&self, record: &RequestRecord) -> io::Result<()> {
+    pub fn append(&self, record: &impl serde::Serialize) -> io::Result<()> {
         let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
         line.push(b'\n');
         // A poisoned lock only means another writer panicked; the file itself is still usable.
@@ -51,7 +49,7 @@ impl Saver {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::BodyEncoding;
+    use crate::record::{BodyEncoding, RequestRecord};
 
     #[test]
     fn records_are_appended_one_per_line() {

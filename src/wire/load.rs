@@ -55,8 +55,8 @@ pub struct Report {
     pub statuses: BTreeMap<u16, u64>,
     /// Deliveries with no answer, by `DeliveryError::kind`.
     pub errors: BTreeMap<&'static str, u64>,
-    /// One example message per error kind.
-    pub error_examples: BTreeMap<&'static str, String>,
+    /// One example error per kind.
+    pub error_examples: BTreeMap<&'static str, DeliveryError>,
     /// Latency of every delivery that got an answer, sorted.
     pub latencies: Vec<Duration>,
 }
@@ -296,10 +296,7 @@ async fn worker(shared: Arc<Shared>) -> Report {
             }
             Err(error) => {
                 *report.errors.entry(error.kind()).or_default() += 1;
-                report
-                    .error_examples
-                    .entry(error.kind())
-                    .or_insert_with(|| error.to_string());
+                report.error_examples.entry(error.kind()).or_insert(error);
             }
         }
         shared.progress.inc(1);

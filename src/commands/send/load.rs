@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::Context;
 use colored::Colorize;
 use hyper::header::{HeaderName, HeaderValue};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use serde::Serialize;
 
 use crate::Outcome;
@@ -16,6 +16,7 @@ use crate::output::{self, Format, millis};
 use crate::payload;
 use crate::secret::Secret;
 use crate::wire::WebhookUrl;
+use crate::wire::explain::{self, Explanation};
 use crate::wire::load::{self, Plan, Report, Template};
 
 /// Runs `count` deliveries.
@@ -57,9 +58,13 @@ pub(super) fn run(args: &SendArgs, count: u64, secret: &Secret) -> anyhow::Resul
     let progress = if output::stderr_is_terminal() {
         let bar = ProgressBar::new(count);
         if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {bar:40} {pos}/{len} deliveries  {per_sec}  eta {eta}",
+            "{spinner} {bar:40} {pos}/{len} deliveries  {rate}  eta {eta}",
         ) {
-            bar.set_style(style);
+            // indicatif's own {per_sec} shows four decimals; a rate is a whole number here.
+            let rate = |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                let _ = write!(out, "{:.0}/s", state.per_sec());
+            };
+            bar.set_style(style.with_key("rate", rate));
         }
         bar
     } else {
@@ -86,6 +91,40 @@ struct LoadReport<'a> {
     counts: LoadCounts,
     /// Latency of the deliveries that got an answer; null when none did.
     latency_millis: Option<Latency>,
+    /// One entry per failing status and per kind of missing answer, with what it means.
+    failures: Vec<Failure>,
+}
+
+#[derive(Serialize)]
+struct Failure {
+    /// The status answered; null for deliveries that got no answer.
+    status: Option<u16>,
+    /// The kind of error, for deliveries that got no answer.
+    error_kind: Option<&'static str>,
+    count: u64,
+    explanation: Explanation,
+}
+
+/// What each failing status, and each kind of missing answer, means (load mode keeps no bodies).
+fn failures(report: &Report) -> Vec<Failure> {
+    let statuses = report.statuses.iter().filter_map(|(status, count)| {
+        Some(Failure {
+            status: Some(*status),
+            error_kind: None,
+            count: *count,
+            explanation: explain::of_status(*status, None, None)?,
+        })
+    });
+    let errors = report.errors.iter().filter_map(|(kind, count)| {
+        let example = report.error_examples.get(kind)?;
+        Some(Failure {
+            status: None,
+            error_kind: Some(kind),
+            count: *count,
+            explanation: explain::of_error(example),
+        })
+    });
+    statuses.chain(errors).collect()
 }
 
 #[derive(Serialize)]
@@ -138,6 +177,7 @@ impl<'a> LoadReport<'a> {
                 by_error: report.errors.clone(),
             },
             latency_millis: latency,
+            failures: failures(report),
         }
     }
 }
@@ -168,12 +208,23 @@ fn print_summary(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         statuses.join("  ")
     };
     writeln!(out, "status   {statuses}")?;
+    for failure in failures(report).iter().filter(|f| f.status.is_some()) {
+        let status = failure.status.unwrap_or_default();
+        writeln!(out, "  {status}: {}", failure.explanation.message.yellow())?;
+    }
     if report.errors.is_empty() {
-        writeln!(out, "errors   none")?;
+        writeln!(out, "errors   none (every delivery got an answer)")?;
     } else {
         for (kind, count) in &report.errors {
-            let example = report.error_examples.get(kind).map_or("", String::as_str);
+            let example = report
+                .error_examples
+                .get(kind)
+                .map(ToString::to_string)
+                .unwrap_or_default();
             writeln!(out, "errors   {}: {count} (e.g. {example})", kind.red())?;
+            if let Some(error) = report.error_examples.get(kind) {
+                writeln!(out, "  {}", explain::of_error(error).message.yellow())?;
+            }
         }
     }
     let at = |q| report.percentile(q).map(millis);
