@@ -109,6 +109,10 @@ pub struct StoryRunArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
     pub timeout: Duration,
 
+    /// Print each request as sent and the answer as received under its row of the timeline
+    #[arg(short, long, conflicts_with = "dry_run")]
+    pub verbose: bool,
+
     /// Print the requests in delivery order and send nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -13,7 +13,7 @@ use crate::story::Composed;
 use crate::story::out::{RECORDS_FILE, Written};
 use crate::story::plan::Delivery;
 use crate::story::report::{self, RunInfo, StepReport, ids_text, seed_line};
-use crate::wire::{OutgoingRequest, WebhookUrl};
+use crate::wire::{OutgoingRequest, WebhookUrl, transcript};
 
 /// What a run that sends nothing shows.
 pub(super) struct Shown<'a> {
@@ -85,19 +85,7 @@ impl Shown<'_> {
                 ));
             }
             writeln!(out, "\n{about}")?;
-            match self.url {
-                Some(url) => {
-                    writeln!(out, "POST {} HTTP/1.1", url.path_and_query())?;
-                    writeln!(out, "Host: {}", url.authority())?;
-                }
-                None => writeln!(out, "POST / HTTP/1.1")?,
-            }
-            for (name, value) in request.headers.iter() {
-                writeln!(out, "{name}: {value}")?;
-            }
-            writeln!(out, "Content-Length: {}\n", request.body.len())?;
-            out.write_all(&request.body)?;
-            writeln!(out)?;
+            transcript::request(out, request, self.url.is_some())?;
         }
         if self.written.is_some() {
             writeln!(out)?;

@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::sync::Arc;
 
+use colored::Colorize;
+
 use crate::Outcome;
 use crate::cli::StoryRunArgs;
 use crate::output::{self, Format};
@@ -13,7 +15,7 @@ use crate::story::deliver::{self, Delivered, Settings};
 use crate::story::plan::{self, Options};
 use crate::story::report::{RunInfo, StoryReport, Timeline};
 use crate::story::{self, Seed, out};
-use crate::wire::{OutgoingRequest, WebhookUrl};
+use crate::wire::{OutgoingRequest, WebhookUrl, transcript};
 
 /// Runs one story.
 pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
@@ -89,6 +91,7 @@ pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
         timeout: args.timeout,
         concurrency: args.concurrency,
     };
+    let prefix = format!("      {} ", "|".dimmed());
     let client = Arc::new(args.trust.client());
     let runtime = crate::runtime()?;
     let delivered: Vec<Delivered> = runtime.block_on(deliver::run(
@@ -100,6 +103,11 @@ pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
             if args.format == Format::Human {
                 // A closed stdout surfaces at the next write below.
                 let _ = timeline.row(&mut stdout, delivered);
+                if args.verbose {
+                    let request = &requests[delivered.delivery.step];
+                    let answer = delivered.result.as_ref().ok();
+                    let _ = transcript::exchange(&mut stdout, request, answer, &prefix);
+                }
             }
         },
     ));
