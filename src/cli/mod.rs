@@ -52,7 +52,7 @@ const MAIN_AFTER_HELP: &str = concat!(
   titancard-wh validate payloads/ --strict --format github
   titancard-wh listen --port 8787 --secret whsec_test --save events.jsonl
   titancard-wh probe --url http://localhost:3000/webhook --secret whsec_test
-  titancard-wh story contact-lifecycle --url http://localhost:3000/webhook --shuffle --duplicates 0.3
+  titancard-wh story contact-lifecycle --url URL --shuffle --duplicates 0.3
 
 The secret comes from --secret, --secret-file FILE, or TITANCARD_WEBHOOK_SECRET
 (in that order).

@@ -19,15 +19,15 @@ use crate::wire::WebhookUrl;
     after_help = "Examples:
   titancard-wh story list
   titancard-wh story show contact-lifecycle
-  titancard-wh story contact-lifecycle --url http://localhost:3000/webhook --secret whsec_test
-  titancard-wh story contact-lifecycle --url URL --shuffle --duplicates 0.3 --seed 1
+  titancard-wh story contact-lifecycle --url http://localhost:3000/webhook
+  titancard-wh story all-events --url URL --shuffle --duplicates 0.3 --seed 1
   titancard-wh story stories/vip-onboarding.toml --url URL
-  titancard-wh story all-events --out fixtures/story --seed 1 --timestamp 1705420800000
+  titancard-wh story all-events --out DIR --seed 1 --timestamp 1705420800000
 
 Exit codes:
   0  every delivery, re-deliveries included, got a 2xx answer
   1  a delivery got a non-2xx answer or no answer
-  2  usage error, or a story that cannot be read or has an error (nothing is sent)"
+  2  usage error, or a story that cannot be read or has an error (nothing sent)"
 )]
 pub struct StoryArgs {
     #[command(subcommand)]
