@@ -130,7 +130,8 @@ impl Composer<'_> {
         Ok(Composed {
             step: step.number,
             event: step.event,
-            timestamp: time,
+            // A `set` of `timestamp` wins, as everywhere.
+            timestamp: value["timestamp"].as_u64().unwrap_or(time),
             body: Bytes::from(payload::to_bytes(&value)),
             ids: links
                 .carries

@@ -129,13 +129,17 @@ fn step(source: &Source, number: usize, item: &Spanned<Node>) -> Result<Step, St
         sets: Vec::new(),
         unsets: Vec::new(),
         after: Duration::ZERO,
+        name_span: event_span.clone(),
         span: event_span,
     };
     for (key, value) in &entries.0 {
         let at = |message: String| source.error(value.span(), label.clone(), message);
         match key.get_ref().as_str() {
             "event" => {}
-            "as" => step.name = Some(string(source, value, label.clone())?),
+            "as" => {
+                step.name = Some(string(source, value, label.clone())?);
+                step.name_span = value.span();
+            }
             "after" => {
                 let text = string(source, value, label.clone())?;
                 step.after = humantime::parse_duration(&text).map_err(|err| {
@@ -268,7 +272,7 @@ fn check_names(source: &Source, steps: &[Step]) -> Result<(), StoryError> {
             })
         };
         if let Some(message) = error {
-            return Err(source.error(step.span.clone(), Some(step.label()), message));
+            return Err(source.error(step.name_span.clone(), Some(step.label()), message));
         }
     }
     Ok(())

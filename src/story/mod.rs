@@ -62,6 +62,8 @@ pub struct Step {
     pub after: Duration,
     /// Where the step's event is written.
     span: Range<usize>,
+    /// Where its `as` name is written.
+    name_span: Range<usize>,
 }
 
 impl Story {

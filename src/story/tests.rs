@@ -227,7 +227,7 @@ fn file_errors_name_the_line_the_step_and_the_closest_name() {
         ),
         (
             "[[steps]]\nevent = \"card.created\"\nas = \"a\"\n[[steps]]\nevent = \"card.deleted\"\nas = \"a\"\n",
-            "s.toml:5:9: step 2 (card.deleted): as = \"a\" already names step 1",
+            "s.toml:6:6: step 2 (card.deleted): as = \"a\" already names step 1",
         ),
         (
             "[[steps]]\nevent = \"card.viewed\"\nset = { \"data.view_source\" = 7 }\n",
