@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
 use super::plan::Delivery;
-use crate::wire::{Answer, Client, DeliveryError, OutgoingRequest};
+use crate::wire::{Attempt, Client, OutgoingRequest};
 
 /// How to send.
 #[derive(Debug, Clone, Copy)]
@@ -27,16 +27,9 @@ pub struct Delivered {
     pub delivery: Delivery,
     /// When it started, from the start of the run.
     pub started: Duration,
-    /// From sending to the answer or the failure.
-    pub elapsed: Duration,
-    pub result: Result<Answer, DeliveryError>,
-}
-
-impl Delivered {
-    /// Whether it got a 2xx answer.
-    pub fn ok(&self) -> bool {
-        self.result.as_ref().is_ok_and(Answer::is_success)
-    }
+    /// The try: the first for a first delivery, the second (a retry of the same bytes) for a
+    /// re-delivery.
+    pub attempt: Attempt,
 }
 
 /// Sends `plan`; `requests[i]` is the signed request of step `i` (a re-delivery sends the same
@@ -81,13 +74,21 @@ pub async fn run(
         in_flight.spawn(async move {
             let sent = Instant::now();
             let result = client.send(&request, settings.timeout).await;
-            Delivered {
+            let attempt = Attempt {
+                number: if delivery.duplicate_of.is_some() {
+                    2
+                } else {
+                    1
+                },
                 elapsed: result
                     .as_ref()
                     .map_or_else(|_| sent.elapsed(), |answer| answer.latency),
+                result,
+            };
+            Delivered {
                 delivery,
                 started: at,
-                result,
+                attempt,
             }
         });
     }

@@ -118,7 +118,7 @@ impl<'a> Timeline<'a> {
     pub fn row(&mut self, out: &mut impl Write, delivered: &Delivered) -> std::io::Result<()> {
         let delivery = &delivered.delivery;
         let step = &self.composed[delivery.step];
-        let status = match &delivered.result {
+        let status = match &delivered.attempt.result {
             Ok(answer) if answer.is_success() => format!("{:>6}", answer.status).green().bold(),
             Ok(answer) => format!("{:>6}", answer.status).red().bold(),
             Err(_) => format!("{:>6}", "-").red().bold(),
@@ -134,14 +134,14 @@ impl<'a> Timeline<'a> {
             step.step,
             step.event.name,
             ids_text(step),
-            format!("{:.1} ms", delivered.elapsed.as_secs_f64() * 1000.0),
+            format!("{:.1} ms", delivered.attempt.elapsed.as_secs_f64() * 1000.0),
             format!("+{:.3}s", delivered.started.as_secs_f64()),
             w = self.ids_width
         )?;
-        if let Err(error) = &delivered.result {
+        if let Err(error) = &delivered.attempt.result {
             writeln!(out, "      {error}")?;
         }
-        if let Some(explained) = explain::of_result(&delivered.result) {
+        if let Some(explained) = explain::of_result(&delivered.attempt.result) {
             if self.explained.insert(explained.message.clone()) {
                 writeln!(out, "      {}", explained.message.yellow())?;
             }
@@ -159,7 +159,7 @@ impl<'a> Timeline<'a> {
         info: &RunInfo,
         delivered: &[Delivered],
     ) -> std::io::Result<()> {
-        let ok = delivered.iter().filter(|d| d.ok()).count();
+        let ok = delivered.iter().filter(|d| d.attempt.delivered()).count();
         writeln!(
             out,
             "\n{} deliveries: {ok} answered 2xx, {} did not",
@@ -257,9 +257,9 @@ impl<'a> StoryReport<'a> {
                 step: composed[d.delivery.step].step,
                 event: composed[d.delivery.step].event.name,
                 duplicate_of: d.delivery.duplicate_of,
-                ok: d.ok(),
+                ok: d.attempt.delivered(),
                 started_millis: millis(d.started),
-                exchange: ExchangeReport::new(&d.result, d.elapsed),
+                exchange: ExchangeReport::new(&d.attempt.result, d.attempt.elapsed),
             })
             .collect();
         let ok_count = deliveries.iter().filter(|d| d.ok).count();

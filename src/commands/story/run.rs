@@ -105,7 +105,7 @@ pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
                 let _ = timeline.row(&mut stdout, delivered);
                 if args.verbose {
                     let request = &requests[delivered.delivery.step];
-                    let answer = delivered.result.as_ref().ok();
+                    let answer = delivered.attempt.result.as_ref().ok();
                     let _ = transcript::exchange(&mut stdout, request, answer, &prefix);
                 }
             }
