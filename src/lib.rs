@@ -4,7 +4,7 @@
 //! Exit codes (see `cli::EXIT_CODES`): 0 all good, 1 a check failed, 2 usage or unreadable input.
 //!
 //! Layers point one way: `cli` (what can be typed) → `commands` (one file of glue per command) →
-//! the domain modules (`wire`, `receiver`, `probe`, `validate`, `capture`, `diagnose`,
+//! the domain modules (`wire`, `receiver`, `probe`, `story`, `validate`, `capture`, `diagnose`,
 //! `payload`) → the facts (`contract`, `events`, `schema`, `signature`, `headers`,
 //! `json_pointer`). Only `cli` and `output` (for `main`) are public, and `internals` for the tests
 //! and fuzz targets, so the compiler reports any item nothing uses.
@@ -28,6 +28,7 @@ mod record;
 mod schema;
 mod secret;
 mod signature;
+mod story;
 mod validate;
 mod wire;
 
@@ -92,6 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Listen(args) => commands::listen::run(args),
         Command::Probe(args) => commands::probe::run(args),
         Command::Replay(args) => commands::replay::run(args),
+        Command::Story(args) => commands::story::run(args),
         Command::Demo(args) => commands::demo::run(args),
         Command::Completions(args) => commands::completions::run(args),
     }

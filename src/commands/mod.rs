@@ -10,5 +10,6 @@ pub mod replay;
 pub mod schema;
 pub mod send;
 pub mod sign;
+pub mod story;
 pub mod validate;
 pub mod verify;
