@@ -10,11 +10,13 @@ use hmac::Mac;
 use crate::secret::Secret;
 
 mod json;
+mod report;
 
 use crate::contract::SCHEME_PREFIX;
 use crate::signature::{HmacSha256, keyed_mac, parse_header};
 use json::json_styles;
 pub use json::{JsonStyle, encode};
+pub use report::{DiagnosisReport, SignatureReport};
 
 /// Bodies larger than this are not parsed and re-encoded as JSON (each candidate is a full copy).
 pub const MAX_JSON_CANDIDATE_BODY: usize = 8 * 1024 * 1024;

@@ -9,6 +9,7 @@ use crate::cli::SignArgs;
 use crate::input;
 use crate::payload::event_name;
 use crate::signature::sign;
+use crate::wire::curl::{self, CurlBody};
 use crate::wire::{WebhookUrl, webhook_headers};
 
 /// Runs `sign`.
@@ -32,34 +33,8 @@ pub fn run(args: SignArgs) -> anyhow::Result<Outcome> {
 }
 
 /// A curl command that sends the file (or stdin) byte for byte with the four headers.
-/// `--data-binary @FILE` keeps the bytes exactly; `-d` would strip newlines.
 fn curl_command(url: &WebhookUrl, event: &str, signature: &str, file: Option<&Path>) -> String {
-    let data = match input::file(file) {
-        Some(path) => format!("@{}", path.display()),
-        None => "@-".to_string(),
-    };
-    let mut command = format!("curl -sS -X POST {}", shell_quote(url.as_str()));
-    for (name, value) in webhook_headers(event, Some(signature.to_string())).iter() {
-        command.push_str(&format!(
-            " \\\n  -H {}",
-            shell_quote(&format!("{name}: {value}"))
-        ));
-    }
-    command.push_str(&format!(" \\\n  --data-binary {}", shell_quote(&data)));
-    command
-}
-
-/// Quotes for POSIX shells: single quotes, with embedded single quotes closed and escaped.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_survive_the_shell() {
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-    }
+    let path = input::file(file).map_or_else(|| "-".to_string(), |path| path.display().to_string());
+    let headers = webhook_headers(event, Some(signature.to_string()));
+    curl::command(url.as_str(), &headers, CurlBody::File(&path))
 }

@@ -13,7 +13,7 @@ use crate::Outcome;
 use crate::capture::{self, Captured, InputKind};
 use crate::cli::{InputFormat, VerifyArgs};
 use crate::contract::HEADER_SIGNATURE;
-use crate::diagnose::{Diagnosis, diagnose};
+use crate::diagnose::{Diagnosis, DiagnosisReport, SignatureReport, diagnose};
 use crate::input;
 use crate::output::{self, Format};
 use crate::secret::Secret;
@@ -186,25 +186,7 @@ struct RequestReport<'a> {
     signature: SignatureReport,
     /// The other checks that failed (headers, --tolerance).
     problems: &'a [String],
-    diagnosis: Option<DiagnosisReport<'a>>,
-}
-
-#[derive(Serialize)]
-struct SignatureReport {
-    ok: bool,
-    /// The 1-based position of the secret that matched.
-    secret: Option<usize>,
-    problem: Option<String>,
-}
-
-#[derive(Serialize)]
-struct DiagnosisReport<'a> {
-    explained: bool,
-    causes: Vec<&'static str>,
-    /// The 1-based position of the secret the repaired request matches.
-    secret: Option<usize>,
-    message: String,
-    notes: &'a [String],
+    diagnosis: Option<DiagnosisReport>,
 }
 
 impl<'a> VerifyReport<'a> {
@@ -225,37 +207,13 @@ impl<'a> VerifyReport<'a> {
 
 impl<'a> RequestReport<'a> {
     fn new(report: &'a Report) -> Self {
-        let signature = match &report.verdict {
-            Verdict::Valid { secret_index } => SignatureReport {
-                ok: true,
-                secret: Some(secret_index + 1),
-                problem: None,
-            },
-            Verdict::Invalid(problem) => SignatureReport {
-                ok: false,
-                secret: None,
-                problem: Some(problem.to_string()),
-            },
-        };
-        let diagnosis = report.diagnosis.as_ref().map(|diagnosis| {
-            let explanation = diagnosis.explanation.as_ref();
-            DiagnosisReport {
-                explained: explanation.is_some(),
-                causes: explanation.map_or(Vec::new(), |e| {
-                    e.causes.iter().map(|cause| cause.id()).collect()
-                }),
-                secret: explanation.map(|e| e.secret_index + 1),
-                message: diagnosis.message(),
-                notes: &diagnosis.notes,
-            }
-        });
         RequestReport {
             source: &report.source,
             event: report.event.as_deref(),
             ok: report.valid(),
-            signature,
+            signature: SignatureReport::new(&report.verdict),
             problems: &report.problems,
-            diagnosis,
+            diagnosis: report.diagnosis.as_ref().map(DiagnosisReport::new),
         }
     }
 }

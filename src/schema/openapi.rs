@@ -7,11 +7,11 @@
 use serde_json::{Map, Value, json};
 
 use super::event_schema;
-use crate::events::{CATALOGUE, EventSpec};
 use crate::contract::{
     CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE, HEADER_USER_AGENT,
     SCHEME_PREFIX, SIGNATURE_HEX_DIGITS, USER_AGENT,
 };
+use crate::events::{CATALOGUE, EventSpec};
 
 /// The file name `schema --openapi --out DIR` writes.
 pub const FILE: &str = "titancard-webhooks.openapi.json";

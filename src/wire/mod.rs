@@ -5,11 +5,12 @@
 //!
 //! Submodules: `url` (what can be delivered to), `tls` (which servers are trusted), `client`
 //! (single deliveries on hyper-util's client), `explain` (why a delivery failed, in words),
-//! `report` (an exchange in JSON reports), and
+//! `report` (an exchange in JSON reports), `curl` (a request as a curl command), and
 //! `connection`, `template` and `load` (load mode).
 
 mod client;
 mod connection;
+pub mod curl;
 pub mod explain;
 pub mod load;
 pub mod report;
