@@ -69,6 +69,12 @@ impl Entry {
     pub fn from_exchange(id: u64, exchange: &Exchange, secrets: &[Secret]) -> Entry {
         let (body, body_encoding) = RequestRecord::encode_body(&exchange.body);
         let verdict = &exchange.verdict;
+        // A rejected body was not parsed by the receiver; the page still names its event.
+        let parsed = match &exchange.payload {
+            Some(_) => None,
+            None => serde_json::from_slice::<Value>(&exchange.body).ok(),
+        };
+        let payload = exchange.payload.as_ref().or(parsed.as_ref());
         Entry {
             ok: verdict.secret_index().is_some(),
             id,
@@ -80,8 +86,8 @@ impl Entry {
             body_encoding,
             status: Some(exchange.status),
             verdict: Some(verdict.name().to_string()),
-            event: exchange.event().map(str::to_string),
-            fields: key_fields(exchange.payload.as_ref()).into_iter().collect(),
+            event: event_of(payload),
+            fields: key_fields(payload).into_iter().collect(),
             detail: verdict.detail(),
             size: exchange.body.len(),
             signature: signature_of(verdict, secrets, &exchange.headers, &exchange.body),
@@ -103,11 +109,7 @@ impl Entry {
         let verdict = record.verdict.as_deref().and_then(|name| {
             rebuild_verdict(name, &record.headers, &bytes, payload.as_ref(), secrets)
         });
-        let event = payload
-            .as_ref()
-            .and_then(|payload| payload.get("event"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let event = event_of(payload.as_ref());
         let ok = matches!(record.verdict.as_deref(), Some("accepted" | "duplicate"));
         Entry {
             ok,
@@ -169,6 +171,11 @@ impl Entry {
     pub fn signature_header(&self) -> Option<String> {
         self.headers.joined(HEADER_SIGNATURE)
     }
+}
+
+/// The event a parsed body names.
+fn event_of(payload: Option<&Value>) -> Option<String> {
+    payload?.get("event")?.as_str().map(str::to_string)
 }
 
 /// The signature's verdict: from the receiver's verdict when it says, else checked again (the

@@ -1,4 +1,4 @@
-//! The page: one HTML file, its stylesheet and its script, embedded in the binary (no CDN, no
+//! The page: one HTML file, its stylesheet and its two scripts (the list, the detail pane), embedded in the binary (no CDN, no
 //! build step; it works offline). A strict Content-Security-Policy lets it load only itself and
 //! talk only to its own origin.
 
@@ -12,6 +12,7 @@ use super::server::{Body, respond};
 const INDEX: &str = include_str!("page/index.html");
 const STYLE: &str = include_str!("page/inspector.css");
 const SCRIPT: &str = include_str!("page/inspector.js");
+const DETAIL_SCRIPT: &str = include_str!("page/detail.js");
 
 /// Scripts and styles from this origin only (none inline), requests to it only, no frames.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -19,9 +20,10 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; st
     frame-ancestors 'none'";
 
 /// The files besides the page itself, by name.
-const ASSETS: [(&str, &str, &str); 2] = [
+const ASSETS: [(&str, &str, &str); 3] = [
     ("inspector.css", "text/css; charset=utf-8", STYLE),
     ("inspector.js", "text/javascript; charset=utf-8", SCRIPT),
+    ("detail.js", "text/javascript; charset=utf-8", DETAIL_SCRIPT),
 ];
 
 /// `GET /`.
@@ -43,7 +45,7 @@ pub fn has(name: &str) -> bool {
     ASSETS.iter().any(|(asset, _, _)| *asset == name)
 }
 
-/// `GET /inspector.css` or `/inspector.js`.
+/// `GET /inspector.css`, `/inspector.js` or `/detail.js`.
 pub fn asset(name: &str) -> Response<Body> {
     let (_, content_type, text) = ASSETS
         .iter()
