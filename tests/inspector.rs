@@ -9,43 +9,13 @@ mod peers_support;
 
 use std::path::Path;
 
-use common::{assert_schema, cmd, expected_signature};
-use inspector_support::{Browser, CANARY, Ui, with_json};
+use common::{assert_schema, cmd};
+use inspector_support::{
+    Browser, CANARY, Ui, picture_records, three_deliveries, verdicts, with_json,
+};
 use listen_support::{Listen, deliver, unique_body};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// The three deliveries of the issue: a valid one, one signed with another secret, and the
-/// valid one again.
-fn three_deliveries(ui: &Ui) -> Vec<u8> {
-    let body = unique_body(1_767_000_000_000);
-    assert_eq!(
-        deliver(ui.listen.addr, "connection.created", &body, CANARY).0,
-        200
-    );
-    let other = unique_body(1_767_000_000_001);
-    let wrong = deliver(ui.listen.addr, "connection.created", &other, "whsec_other");
-    assert_eq!(wrong.0, 401);
-    assert_eq!(
-        deliver(ui.listen.addr, "connection.created", &body, CANARY).0,
-        200
-    );
-    body
-}
-
-fn verdicts(list: &Value) -> Vec<(u64, String)> {
-    list["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|event| {
-            (
-                event["id"].as_u64().unwrap(),
-                event["verdict"].as_str().unwrap().into(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn the_api_lists_deliveries_with_their_verdicts_and_replays_them() {
@@ -331,70 +301,6 @@ fn the_inspector_line_follows_the_listening_line_and_stays_on_loopback() {
         .args(["listen", "--ui-port", "0", "--secret", CANARY])
         .assert()
         .code(2);
-}
-
-/// Signed records as `listen --save` writes them, with fixed times, for a picture that does not
-/// change from run to run: valid, a body that gained a newline, a duplicate, a schema failure.
-fn picture_records() -> String {
-    let valid = unique_body(1_767_225_600_000);
-    let card = titancard_wh::internals::find("card.created")
-        .unwrap()
-        .sample
-        .as_bytes()
-        .to_vec();
-    let mut newline = card.clone();
-    newline.push(b'\n');
-    let viewed = titancard_wh::internals::find("card.viewed")
-        .unwrap()
-        .sample
-        .replace("\"total_views\": 142", "\"total_views\": \"142\"");
-    let records = [
-        (
-            "09:14:02.481",
-            "connection.created",
-            &valid,
-            expected_signature(CANARY, &valid),
-            200,
-            "accepted",
-        ),
-        (
-            "09:14:07.113",
-            "card.created",
-            &newline,
-            expected_signature(CANARY, &card),
-            401,
-            "invalid_signature",
-        ),
-        (
-            "09:14:09.902",
-            "connection.created",
-            &valid,
-            expected_signature(CANARY, &valid),
-            200,
-            "duplicate",
-        ),
-        (
-            "09:15:31.040",
-            "card.viewed",
-            &viewed.clone().into_bytes(),
-            expected_signature(CANARY, viewed.as_bytes()),
-            400,
-            "invalid_payload",
-        ),
-    ];
-    let mut text = String::new();
-    for (time, event, body, signature, status, verdict) in records {
-        let line = json!({
-            "received_at": format!("2026-01-01T{time}Z"), "method": "POST", "path": "/webhook",
-            "headers": [["host", "127.0.0.1:8787"], ["content-type", "application/json"],
-                ["x-webhook-signature", signature], ["x-webhook-event", event],
-                ["user-agent", "TitanCard-Webhooks/1.0"], ["content-length", body.len().to_string()]],
-            "body": String::from_utf8(body.clone()).unwrap(), "body_encoding": "utf8",
-            "status": status, "verdict": verdict,
-        });
-        text.push_str(&format!("{line}\n"));
-    }
-    text
 }
 
 #[test]

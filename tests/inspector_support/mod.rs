@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::listen_support::Listen;
+use crate::common::expected_signature;
+use crate::listen_support::{Listen, deliver, unique_body};
 
 /// A secret that must never show up in anything the inspector serves.
 pub const CANARY: &str = "whsec_canary_inspector_5f2c9e";
@@ -178,6 +179,102 @@ pub fn parse_stream(text: &str) -> Vec<(String, Option<String>, Value)> {
             Some((event?, id, data?))
         })
         .collect()
+}
+
+/// The three deliveries of the issue: a valid one, one signed with another secret, and the
+/// valid one again.
+pub fn three_deliveries(ui: &Ui) -> Vec<u8> {
+    let body = unique_body(1_767_000_000_000);
+    assert_eq!(
+        deliver(ui.listen.addr, "connection.created", &body, CANARY).0,
+        200
+    );
+    let other = unique_body(1_767_000_000_001);
+    let wrong = deliver(ui.listen.addr, "connection.created", &other, "whsec_other");
+    assert_eq!(wrong.0, 401);
+    assert_eq!(
+        deliver(ui.listen.addr, "connection.created", &body, CANARY).0,
+        200
+    );
+    body
+}
+
+pub fn verdicts(list: &Value) -> Vec<(u64, String)> {
+    list["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| {
+            (
+                event["id"].as_u64().unwrap(),
+                event["verdict"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+/// Signed records as `listen --save` writes them, with fixed times, for a picture that does not
+/// change from run to run: valid, a body that gained a newline, a duplicate, a schema failure.
+pub fn picture_records() -> String {
+    let valid = unique_body(1_767_225_600_000);
+    let card = titancard_wh::internals::find("card.created")
+        .unwrap()
+        .sample
+        .as_bytes()
+        .to_vec();
+    let mut newline = card.clone();
+    newline.push(b'\n');
+    let viewed = titancard_wh::internals::find("card.viewed")
+        .unwrap()
+        .sample
+        .replace("\"total_views\": 142", "\"total_views\": \"142\"");
+    let records = [
+        (
+            "09:14:02.481",
+            "connection.created",
+            &valid,
+            expected_signature(CANARY, &valid),
+            200,
+            "accepted",
+        ),
+        (
+            "09:14:07.113",
+            "card.created",
+            &newline,
+            expected_signature(CANARY, &card),
+            401,
+            "invalid_signature",
+        ),
+        (
+            "09:14:09.902",
+            "connection.created",
+            &valid,
+            expected_signature(CANARY, &valid),
+            200,
+            "duplicate",
+        ),
+        (
+            "09:15:31.040",
+            "card.viewed",
+            &viewed.clone().into_bytes(),
+            expected_signature(CANARY, viewed.as_bytes()),
+            400,
+            "invalid_payload",
+        ),
+    ];
+    let mut text = String::new();
+    for (time, event, body, signature, status, verdict) in records {
+        let line = json!({
+            "received_at": format!("2026-01-01T{time}Z"), "method": "POST", "path": "/webhook",
+            "headers": [["host", "127.0.0.1:8787"], ["content-type", "application/json"],
+                ["x-webhook-signature", signature], ["x-webhook-event", event],
+                ["user-agent", "TitanCard-Webhooks/1.0"], ["content-length", body.len().to_string()]],
+            "body": String::from_utf8(body.clone()).unwrap(), "body_encoding": "utf8",
+            "status": status, "verdict": verdict,
+        });
+        text.push_str(&format!("{line}\n"));
+    }
+    text
 }
 
 /// Chromium as Debian installs it (scripts/test installs it when missing).
