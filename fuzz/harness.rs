@@ -12,9 +12,9 @@ use titancard_wh::internals::{
 pub fn capture(data: &[u8]) {
     let detected = capture::detect(data);
     for kind in [detected, InputKind::Http, InputKind::Jsonl] {
-        if let Ok((requests, _warnings)) = capture::parse_requests("fuzz", data, kind) {
-            assert!(!requests.is_empty());
-            for request in &requests {
+        if let Ok(read) = capture::parse_requests("fuzz", data, kind) {
+            assert!(!read.requests.is_empty());
+            for request in &read.requests {
                 // What verify does with each request once read.
                 let _ = request.headers.joined("X-Webhook-Signature");
                 let event = titancard_wh::internals::event_name(&request.body);

@@ -13,6 +13,7 @@ mod http;
 
 pub use checks::{header_problems, timestamp_problem};
 pub use http::parse_http;
+use http::parse_one;
 
 /// Most headers a capture may carry; more is reported rather than truncated.
 pub(crate) const MAX_HEADERS: usize = 128;
@@ -37,6 +38,19 @@ pub struct Captured<'a> {
     pub headers: Headers,
     /// The body bytes exactly as received.
     pub body: Cow<'a, [u8]>,
+    /// Bytes that follow a Content-Length body in a raw capture and are not another request:
+    /// most often the body itself grew (an editor's newline) after its length was written.
+    pub overflow: Option<&'a [u8]>,
+}
+
+/// What a capture holds: its requests, warnings prefixed by their place, and the request that
+/// could not be read after the whole ones, when there is one.
+#[derive(Debug)]
+pub struct Requests<'a> {
+    pub requests: Vec<Captured<'a>>,
+    pub warnings: Vec<String>,
+    /// `FILE:N` and why request N is not a whole request.
+    pub broken: Option<(String, CaptureError)>,
 }
 
 /// Why a capture cannot be read, with the place when there is one.
@@ -123,12 +137,13 @@ fn first_line_is_record(bytes: &[u8]) -> bool {
 }
 
 /// Reads a raw HTTP capture or a `listen --save` file (`kind` says which; a bare body is not a
-/// request) into its requests, with warnings prefixed by their place (`name:line: …`).
+/// request) into its requests. A raw capture may hold several requests one after another (a
+/// capture server that appends, or `nc` left running); each is then named `FILE:N`.
 pub fn parse_requests<'a>(
     name: &str,
     bytes: &'a [u8],
     kind: InputKind,
-) -> Result<(Vec<Captured<'a>>, Vec<String>), CaptureError> {
+) -> Result<Requests<'a>, CaptureError> {
     match kind {
         InputKind::Jsonl => {
             let records = parse_jsonl(name, bytes)?;
@@ -146,17 +161,102 @@ pub fn parse_requests<'a>(
                     None => CaptureError::NoRecords,
                 });
             }
-            Ok((records.requests, warnings))
+            Ok(Requests {
+                requests: records.requests,
+                warnings,
+                broken: None,
+            })
         }
-        _ => {
-            let (captured, warnings) = parse_http(name, bytes)?;
-            let warnings = warnings
-                .into_iter()
-                .map(|w| format!("{name}: {w}"))
-                .collect();
-            Ok((vec![captured], warnings))
+        _ => parse_http_stream(name, bytes),
+    }
+}
+
+/// Every request of a raw capture, in order.
+fn parse_http_stream<'a>(name: &str, bytes: &'a [u8]) -> Result<Requests<'a>, CaptureError> {
+    let mut requests: Vec<Captured<'a>> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut broken = None;
+    let mut offset = 0;
+    loop {
+        let (mut captured, used) = match parse_one(name, &bytes[offset..]) {
+            Ok(parsed) => parsed,
+            Err(err) if requests.is_empty() => return Err(err),
+            Err(err) => {
+                let number = requests.len() + 1;
+                broken = Some((format!("{name}:{number}"), err));
+                break;
+            }
+        };
+        offset += used;
+        let rest = &bytes[offset..];
+        // Requests appended one after another may be separated by blank lines.
+        let gap = rest
+            .iter()
+            .position(|byte| !matches!(byte, b'\r' | b'\n'))
+            .unwrap_or(rest.len());
+        let mut next = &rest[gap..];
+        if next.starts_with(b"HTTP/") {
+            // An answer, as Wireshark's "follow TCP stream" saves it after its request: skipped,
+            // up to the next request if there is one.
+            let status_line = next.split(|&b| b == b'\n').next().unwrap_or_default();
+            warnings.push(format!(
+                "{}: the {} bytes after the body are an HTTP answer ({}); ignored",
+                request_name(name, requests.len() + 1),
+                next.len(),
+                String::from_utf8_lossy(status_line).trim()
+            ));
+            let skipped = next_request_line(next).unwrap_or(next.len());
+            offset += gap + skipped;
+            next = &next[skipped..];
+            requests.push(captured);
+            if next.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if !next.is_empty() && !looks_like_http(next) {
+            captured.overflow = Some(rest);
+            requests.push(captured);
+            break;
+        }
+        requests.push(captured);
+        if next.is_empty() {
+            break;
+        }
+        offset += gap;
+    }
+    if requests.len() > 1 || broken.is_some() {
+        for (index, captured) in requests.iter_mut().enumerate() {
+            captured.source = format!("{name}:{}", index + 1);
         }
     }
+    if requests.len() == 1 && broken.is_none() {
+        // One request keeps the file's name; the warnings said `FILE:1`.
+        for warning in &mut warnings {
+            *warning = warning.replacen(&format!("{name}:1:"), &format!("{name}:"), 1);
+        }
+    }
+    Ok(Requests {
+        requests,
+        warnings,
+        broken,
+    })
+}
+
+fn request_name(name: &str, number: usize) -> String {
+    format!("{name}:{number}")
+}
+
+/// Where the next line that is a request line starts in `bytes`.
+fn next_request_line(bytes: &[u8]) -> Option<usize> {
+    let mut start = 0;
+    while start < bytes.len() {
+        if looks_like_http(&bytes[start..]) {
+            return Some(start);
+        }
+        start += memchr::memchr(b'\n', &bytes[start..])? + 1;
+    }
+    None
 }
 
 /// Why line `line` (1-based) of a JSON Lines file is not a record.
@@ -220,6 +320,7 @@ pub fn parse_jsonl(name: &str, bytes: &[u8]) -> Result<Records, CaptureError> {
             path: record.path,
             headers: record.headers,
             body: Cow::Owned(body),
+            overflow: None,
         });
     }
     Ok(Records {
@@ -249,6 +350,41 @@ mod tests {
         let (captured, warnings) = parse_http("c", raw).unwrap();
         assert_eq!(&*captured.body, b"abcde");
         assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn several_requests_one_after_another_are_each_read() {
+        let one = "POST /w HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}";
+        let raw =
+            format!("{one}\r\n{one}{one}\n\nPOST /w HTTP/1.1\r\nContent-Length: 9\r\n\r\n{{}}");
+        let read = parse_requests("c", raw.as_bytes(), InputKind::Http).unwrap();
+        let sources: Vec<&str> = read.requests.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(sources, ["c:1", "c:2", "c:3"]);
+        assert!(
+            read.requests
+                .iter()
+                .all(|r| &*r.body == b"{}" && r.overflow.is_none())
+        );
+        let (source, err) = read.broken.unwrap();
+        assert_eq!(source, "c:4");
+        assert_eq!(
+            err,
+            CaptureError::ShortBody {
+                declared: 9,
+                got: 2
+            }
+        );
+    }
+
+    #[test]
+    fn bytes_past_the_content_length_that_are_not_a_request_are_overflow() {
+        let raw = b"POST /w HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}\n";
+        let read = parse_requests("c", raw, InputKind::Http).unwrap();
+        assert_eq!(read.requests.len(), 1);
+        assert_eq!(read.requests[0].source, "c");
+        let raw = b"POST /w HTTP/1.1\r\nContent-Length: 2\r\n\r\n{\"a\":1}";
+        let read = parse_requests("c", raw, InputKind::Http).unwrap();
+        assert_eq!(read.requests[0].overflow, Some(&b"a\":1}"[..]));
     }
 
     #[test]

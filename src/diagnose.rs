@@ -14,8 +14,8 @@ mod report;
 
 use crate::contract::SCHEME_PREFIX;
 use crate::signature::{HmacSha256, keyed_mac, parse_header};
-use json::json_styles;
 pub use json::{JsonStyle, encode};
+use json::{KeyOrder, in_sample_order, json_styles};
 pub use report::{DiagnosisReport, SignatureReport};
 
 /// Bodies larger than this are not parsed and re-encoded as JSON (each candidate is a full copy).
@@ -47,6 +47,10 @@ pub enum Cause {
     SecretWhitespace {
         index: usize,
     },
+    /// A raw capture's body goes on `extra` bytes past its Content-Length, and matches with them.
+    BodyPastContentLength {
+        extra: usize,
+    },
 }
 
 impl Cause {
@@ -62,8 +66,12 @@ impl Cause {
             Cause::BodyLostEnding(_) => "body_lost_trailing_newline",
             Cause::BodyLfToCrlf => "body_lf_to_crlf",
             Cause::BodyCrlfToLf => "body_crlf_to_lf",
+            Cause::BodyReserialized(style) if style.key_order == KeyOrder::Catalogue => {
+                "body_json_keys_reordered"
+            }
             Cause::BodyReserialized(_) => "body_json_reserialized",
             Cause::SecretWhitespace { .. } => "secret_whitespace",
+            Cause::BodyPastContentLength { .. } => "body_past_content_length",
         }
     }
 
@@ -107,12 +115,24 @@ impl Cause {
                 signing (a text-mode read, or a copy through an editor): verify the raw bytes as \
                 received"
                 .into(),
+            Cause::BodyReserialized(style) if style.key_order == KeyOrder::Catalogue => format!(
+                "the JSON body's keys were reordered (sorted, as jq -S and Python's \
+                 sort_keys=True do) between signing and verifying: it matches when re-encoded as \
+                 {}. Verify the raw body bytes as received; don't parse and re-encode the JSON \
+                 first",
+                style.describe()
+            ),
             Cause::BodyReserialized(style) => format!(
                 "the JSON body was re-serialized between signing and verifying: it matches when \
                  re-encoded as {}. Verify the raw body bytes as received; don't parse and \
                  re-encode the JSON first (e.g. use express.raw() or request.get_data(), not the \
                  parsed object)",
                 style.describe()
+            ),
+            Cause::BodyPastContentLength { extra } => format!(
+                "the body is {extra} bytes longer than its Content-Length says, and the \
+                 signature matches the whole of it: the Content-Length header is wrong (the \
+                 capture was edited, or a tool changed the body after it was written)"
             ),
             Cause::SecretWhitespace { index } => format!(
                 "secret #{index} has whitespace or a line break around it (often the newline of a \
@@ -155,6 +175,19 @@ impl Diagnosis {
                 .map(Cause::message)
                 .collect::<Vec<_>>()
                 .join("; and "),
+        }
+    }
+}
+
+impl Diagnosis {
+    /// A diagnosis that names one cause, found with secret `secret_index` (0-based).
+    pub fn explained(cause: Cause, secret_index: usize) -> Self {
+        Diagnosis {
+            explanation: Some(Explanation {
+                causes: vec![cause],
+                secret_index,
+            }),
+            notes: Vec::new(),
         }
     }
 }
@@ -348,9 +381,21 @@ fn body_candidates<'a>(
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
         return out;
     };
+    // The same value in TitanCard's key order, when the body names a catalogue event.
+    let restored = value
+        .get("event")
+        .and_then(serde_json::Value::as_str)
+        .and_then(crate::events::find)
+        .map(|spec| in_sample_order(&value, &spec.sample_value()));
+    let as_received = json_styles(&[KeyOrder::AsGiven, KeyOrder::Sorted]);
+    let candidates = as_received.map(|style| (style, &value)).chain(
+        restored
+            .iter()
+            .flat_map(|restored| json_styles(&[KeyOrder::Catalogue]).map(move |s| (s, restored))),
+    );
     let mut seen: Vec<Vec<u8>> = vec![body.to_vec()];
-    for style in json_styles() {
-        let Ok(bytes) = encode(&value, style) else {
+    for (style, value) in candidates {
+        let Ok(bytes) = encode(value, style) else {
             continue;
         };
         if !seen.contains(&bytes) {

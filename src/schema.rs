@@ -54,7 +54,7 @@ pub fn envelope_schema() -> Value {
 }
 
 /// The `data` schema of one event, as stored in schemas/ (without `$schema`).
-fn data_schema(spec: &EventSpec) -> Value {
+pub fn data_schema(spec: &EventSpec) -> Value {
     let mut schema = parse_embedded(spec.data_schema);
     if let Some(object) = schema.as_object_mut() {
         object.shift_remove("$schema");

@@ -35,8 +35,51 @@ fn events_show_prints_the_reference_sample_and_field_types() {
             "../fixtures/events/connection.created.json"
         )))
         .stdout(
-            predicate::str::is_match(r"meeting_date\s+number\s+Unix timestamp of meeting").unwrap(),
+            predicate::str::is_match(
+                r"meeting_date\s+integer ≥ 0 or null\s+Unix timestamp of meeting",
+            )
+            .unwrap(),
         );
+    // Types as the schema says; the Field Reference note said once, not on every field.
+    let output = cmd()
+        .args(["events", "show", "card.viewed"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        predicate::str::is_match(r"total_views†\s+integer ≥ 0")
+            .unwrap()
+            .eval(&text),
+        "{text}"
+    );
+    assert_eq!(text.matches("Field Reference").count(), 1, "{text}");
+}
+
+#[test]
+fn the_sample_body_alone_is_ready_for_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flags, file) in [
+        (&[][..], "compact.json"),
+        (&["--pretty"][..], "pretty.json"),
+    ] {
+        let output = cmd()
+            .args(["events", "show", "card.viewed", "--body"])
+            .args(flags)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        let path = dir.path().join(file);
+        std::fs::write(&path, &output.stdout).unwrap();
+        cmd()
+            .args(["validate", path.to_str().unwrap()])
+            .assert()
+            .code(0);
+    }
+    let compact = std::fs::read_to_string(dir.path().join("compact.json")).unwrap();
+    assert_eq!(compact.lines().count(), 1);
+    assert!(compact.starts_with("{\"event\":\"card.viewed\",\"timestamp\":"));
+    let pretty = std::fs::read_to_string(dir.path().join("pretty.json")).unwrap();
+    assert!(pretty.lines().count() > 5);
 }
 
 #[test]
@@ -61,6 +104,45 @@ fn sign_matches_an_independent_hmac_of_the_exact_bytes() {
         .assert()
         .success()
         .stdout(format!("{}\n", expected_signature("whsec_test", body)));
+}
+
+#[test]
+fn sign_warns_on_an_empty_body_and_embeds_a_stdin_body_in_curl() {
+    cmd()
+        .args(["sign", "-", "--secret", "s"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout(format!("{}\n", expected_signature("s", b"")))
+        .stderr(predicate::str::contains("an empty body, not of an event"));
+    // From stdin the body is embedded (a pasted `@-` would wait for input); a file stays named.
+    let body = "{\"event\":\"card.viewed\",\"note\":\"it's\"}";
+    let output = cmd()
+        .args([
+            "sign",
+            "--secret",
+            "s",
+            "--curl",
+            "http://127.0.0.1:9/webhook",
+        ])
+        .write_stdin(body)
+        .output()
+        .unwrap();
+    let command = String::from_utf8(output.stdout).unwrap();
+    assert!(!command.contains("@-"), "{command}");
+    assert!(
+        command.contains("--data-binary '{\"event\":\"card.viewed\",\"note\":\"it'\\''s\"}'"),
+        "{command}"
+    );
+    assert!(command.contains(&expected_signature("s", body.as_bytes())));
+    cmd()
+        .args(["sign", "fixtures/events/card.created.json", "--secret", "s"])
+        .args(["--curl", "http://127.0.0.1:9/webhook"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "--data-binary '@fixtures/events/card.created.json'",
+        ));
 }
 
 #[test]

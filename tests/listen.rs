@@ -305,6 +305,66 @@ fn forward_to_relays_body_and_headers_and_answers_with_the_apps_status() {
 }
 
 #[test]
+fn each_line_says_what_the_app_answered_and_verbose_shows_the_whole_exchange() {
+    let app = TestServer::start(|index, _| match index {
+        0 => Reply::status(201).with_body("{\"stored\":1}"),
+        _ => {
+            Reply::status(500).with_body("TypeError: row is undefined\n    at store (app.js:12:3)")
+        }
+    });
+    let listen = Listen::start(&["--secret", SECRET, "--forward-to", &app.url("/hooks"), "-v"]);
+    let first = unique_body(31);
+    assert_eq!(
+        deliver(listen.addr, "connection.created", &first, SECRET).0,
+        201
+    );
+    assert_eq!(
+        deliver(listen.addr, "connection.created", &unique_body(32), SECRET).0,
+        500
+    );
+    let (_, lines, _) = listen.stop("-TERM");
+    let text = lines.join("\n");
+    assert!(text.contains("accepted → app 201"), "{text}");
+    assert!(text.contains("{\"stored\":1}"), "{text}");
+    assert!(text.contains("forward_failed → app 500"), "{text}");
+    assert!(
+        text.contains("the endpoint crashed (answered 500)"),
+        "{text}"
+    );
+    // -v: the request's headers and its body pretty-printed, and the app's whole answer.
+    assert!(text.contains("  request:"), "{text}");
+    assert!(
+        text.contains("x-webhook-event: connection.created"),
+        "{text}"
+    );
+    assert!(text.contains("\"full_name\": \"Jane Doe\""), "{text}");
+    assert!(text.contains("app answer 500:"), "{text}");
+    assert!(text.contains("at store (app.js:12:3)"), "{text}");
+
+    // The JSON line carries the app's answer in the exchange shape of send and replay.
+    let listen = Listen::start(&[
+        "--secret",
+        SECRET,
+        "--forward-to",
+        &app.url("/hooks"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        deliver(listen.addr, "connection.created", &unique_body(33), SECRET).0,
+        500
+    );
+    let (_, lines, _) = listen.stop("-TERM");
+    let request = common::json_output("listen", lines[0].as_bytes());
+    assert_eq!(request["forward"]["status"], 500);
+    assert_eq!(request["forward"]["explanation"]["kind"], "crashed");
+    assert_eq!(
+        request["forward"]["explanation"]["excerpt"],
+        "TypeError: row is undefined | at store (app.js:12:3)"
+    );
+}
+
+#[test]
 fn forward_to_an_app_that_is_down_answers_502() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/webhook", closed.local_addr().unwrap());

@@ -171,6 +171,53 @@ fn failures_are_counted_and_fail_the_run() {
 }
 
 #[test]
+fn each_failing_status_is_explained_and_only_missing_answers_are_errors() {
+    let server = TestServer::start(|_, _| Reply::status(401));
+    let output = cmd()
+        .args([
+            "send",
+            "note.added",
+            "--secret",
+            SECRET,
+            "--url",
+            &server.url("/"),
+        ])
+        .args(["--count", "12", "--concurrency", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("status   401: 12"), "{text}");
+    assert!(
+        text.contains(
+            "401: the endpoint rejected the signature (401): does it use the same secret"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("errors   none"), "{text}");
+    assert!(text.contains("12 of 12 deliveries failed"), "{text}");
+    let output = cmd()
+        .args([
+            "send",
+            "note.added",
+            "--secret",
+            SECRET,
+            "--url",
+            &server.url("/"),
+        ])
+        .args(["--count", "4", "--format", "json"])
+        .output()
+        .unwrap();
+    let summary = common::json_output("send-load", &output.stdout);
+    assert_eq!(summary["failures"][0]["status"], 401);
+    assert_eq!(summary["failures"][0]["count"], 4);
+    assert_eq!(
+        summary["failures"][0]["explanation"]["kind"],
+        "signature_rejected"
+    );
+}
+
+#[test]
 fn an_unreachable_endpoint_is_counted_by_kind() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -31,7 +31,10 @@ fn check_accepts_all_fourteen(peer: &Peer) {
         ])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("401"));
+        .stdout(predicate::str::contains("401"))
+        .stdout(predicate::str::contains(
+            "the endpoint rejected the signature (401): does it use the same secret",
+        ));
 }
 
 #[test]

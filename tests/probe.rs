@@ -345,7 +345,12 @@ fn the_json_document_has_exactly_the_documented_keys() {
     assert_eq!(document["counts"]["cases"], 9);
     for case in cases(&document) {
         let keys: Vec<&String> = case.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["id", "ok", "expected", "status", "millis", "detail"]);
+        assert_eq!(
+            keys,
+            [
+                "id", "ok", "expected", "status", "statuses", "millis", "detail", "answer", "curl"
+            ]
+        );
         assert!(case["millis"].is_number());
         assert!(case["status"].is_u64());
     }
@@ -433,6 +438,80 @@ fn the_reference_express_receiver_crashes_on_four_cases() {
     }
     assert_eq!(case(&document, "wrong-secret")["status"], 401);
     assert_eq!(case(&document, "tampered-body")["status"], 401);
+    // The answer shows the line to fix: Express's error page, read as text.
+    let answer = case(&document, "truncated-signature")["answer"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(answer.starts_with("RangeError"), "{answer}");
+    assert!(answer.contains("at verifyWebhookSignature ("), "{answer}");
+    assert!(answer.contains("express_receiver.js:"), "{answer}");
+}
+
+#[test]
+fn one_case_can_be_run_alone_and_sent_again_with_curl() {
+    let peer = Peer::express(SECRET);
+    let output = cmd()
+        .args(["probe", "--url", &peer.url, "--secret", SECRET])
+        .args([
+            "--case",
+            "truncated-signature",
+            "--curl",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("with 1 cases"), "{text}");
+    assert!(text.contains("answer: RangeError"), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+    // The printed command, run with the real curl, gets the same 500 from the same line.
+    let start = text.find("again:  ").unwrap() + "again:  ".len();
+    let command: String = text[start..]
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let command = command.replacen("curl -sS", "curl -sS -o /dev/stderr -w '%{http_code}'", 1);
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&command)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ran.stdout), "500", "{command}");
+    assert!(String::from_utf8_lossy(&ran.stderr).contains("RangeError"));
+    // A mistyped case id is refused with the closest one, before anything is sent.
+    cmd()
+        .args(["probe", "--url", &peer.url, "--secret", SECRET])
+        .args(["--case", "truncated-signatur"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "did you mean truncated-signature?",
+        ));
+}
+
+#[test]
+fn the_duplicate_case_shows_both_answers() {
+    let server = TestServer::start(|index, _| {
+        Reply::status(if index == 0 { 200 } else { 409 }).with_body("{\"error\":\"exists\"}")
+    });
+    let (code, document) = probe_json(&server.url("/webhook"), &["--case", "duplicate-delivery"]);
+    assert_eq!(code, 1);
+    let dup = case(&document, "duplicate-delivery");
+    assert_eq!(dup["statuses"], serde_json::json!([200, 409]));
+    assert_eq!(dup["answer"], "{\"error\":\"exists\"}");
+    assert!(
+        dup["detail"]
+            .as_str()
+            .unwrap()
+            .contains("(answers: 200, 409)"),
+        "{dup}"
+    );
+    assert_eq!(dup["curl"].as_array().unwrap().len(), 2);
 }
 
 #[test]

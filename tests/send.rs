@@ -645,3 +645,42 @@ fn json_output_reports_every_attempt_with_the_response() {
     assert_eq!(attempt["error"]["kind"], "connection_refused");
     assert_eq!(report["ok"], false);
 }
+
+#[test]
+fn verbose_shows_the_request_as_sent_and_the_whole_answer() {
+    let server = TestServer::start(|_, _| {
+        Reply::status(422)
+            .with_header("x-trace", "t-1")
+            .with_body("{\"error\":\"bad\"}")
+    });
+    let output = cmd()
+        .args([
+            "send",
+            "card.deleted",
+            "--secret",
+            SECRET,
+            "--url",
+            &server.url("/w?x=1"),
+        ])
+        .args(["-v", "--timestamp", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let body = &server.requests()[0].body;
+    for expected in [
+        "| POST /w?x=1 HTTP/1.1".to_string(),
+        format!(
+            "| X-Webhook-Signature: {}",
+            expected_signature(SECRET, body)
+        ),
+        format!("| {}", String::from_utf8_lossy(body)),
+        "| HTTP/1.1 422 Unprocessable Entity".to_string(),
+        "| x-trace: t-1".to_string(),
+        "| {\"error\":\"bad\"}".to_string(),
+        "the endpoint rejected the body (422)".to_string(),
+    ] {
+        assert!(text.contains(&expected), "{expected}\n{text}");
+    }
+    assert!(!text.contains(SECRET));
+}

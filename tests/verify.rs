@@ -630,7 +630,132 @@ fn a_follow_tcp_stream_capture_with_the_answer_appended_verifies_with_a_warning(
     let (code, stdout, stderr) = verify(&secret_args(), &dir.file("stream.txt", raw));
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stderr.contains("stream.txt: 56 bytes after the body were ignored"),
+        stderr.contains(
+            "stream.txt: the 56 bytes after the body are an HTTP answer (HTTP/1.1 200 OK); ignored"
+        ),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_capture_of_fifteen_requests_is_verified_request_by_request() {
+    // A capture server that appends, or `nc` left running: fifteen real requests, one after
+    // another, the eighth with a body changed after signing.
+    let mut raw = Vec::new();
+    for index in 0..15 {
+        let body = payload("note.added", index);
+        let mut headers = delivery("note.added", &body);
+        if index == 7 {
+            headers = delivery("note.added", &payload("note.added", 99));
+        }
+        raw.extend_from_slice(&capture_reqwest(&as_refs(&headers), &body));
+    }
+    let dir = Dir::new();
+    let file = dir.file("appended.http", &raw);
+    let (code, stdout, _) = verify(&["--format", "json", "--secret", SECRET], &file);
+    assert_eq!(code, 1, "{stdout}");
+    let doc = common::json_output("verify", stdout.as_bytes());
+    assert_eq!(
+        doc["counts"],
+        serde_json::json!({"requests": 15, "valid": 14, "invalid": 1})
+    );
+    let name = file.display().to_string();
+    let requests = doc["requests"].as_array().unwrap();
+    for (index, request) in requests.iter().enumerate() {
+        assert_eq!(request["source"], format!("{name}:{}", index + 1));
+        assert_eq!(request["ok"], index != 7, "{request}");
+    }
+    let (code, stdout, _) = verify(&secret_args(), &file);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("15 requests: 14 valid, 1 invalid"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("{name}:8  invalid")), "{stdout}");
+}
+
+#[test]
+fn a_request_cut_short_after_whole_ones_is_reported_not_dropped() {
+    let body = payload("card.created", 0);
+    let mut raw = capture_reqwest(&as_refs(&delivery("card.created", &body)), &body);
+    let whole = raw.clone();
+    raw.extend_from_slice(&whole[..whole.len() - 20]);
+    let dir = Dir::new();
+    let (code, stdout, _) = verify(&secret_args(), &dir.file("cut.http", &raw));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("cut.http:1  valid"), "{stdout}");
+    assert!(
+        stdout.contains("cut.http:2  invalid")
+            && stdout.contains("not a whole HTTP request, so not verified: Content-Length"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_body_longer_than_its_content_length_is_said_first() {
+    let body = payload("card.created", 0);
+    let signature = expected_signature(SECRET, &body);
+    // The head declares fewer bytes than the body has (a capture edited by hand).
+    let raw = format!(
+        "POST /webhook HTTP/1.1\r\nContent-Type: application/json\r\nX-Webhook-Event: card.created\r\nX-Webhook-Signature: {signature}\r\nContent-Length: {}\r\n\r\n{}",
+        body.len() - 12,
+        String::from_utf8(body.clone()).unwrap()
+    );
+    let dir = Dir::new();
+    let file = dir.file("grown.http", raw);
+    let (code, report) = verify_json(&secret_args(), &file);
+    assert_eq!(code, 1);
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems[0]
+            .as_str()
+            .unwrap()
+            .starts_with("the body goes on 12 bytes past its Content-Length"),
+        "{report}"
+    );
+    // The event header is checked against the whole body, not against a cut-off one.
+    assert_eq!(problems.len(), 1, "{report}");
+    assert_eq!(causes(&report), ["body_past_content_length"]);
+}
+
+#[test]
+fn an_empty_body_signed_by_the_reference_code_is_valid_with_a_warning() {
+    // The reference's Python signing code, run as published.
+    let python = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import hmac, hashlib\nprint('sha256=' + hmac.new('{SECRET}'.encode(), b'', hashlib.sha256).hexdigest())"
+        ))
+        .output()
+        .unwrap();
+    let signature = String::from_utf8(python.stdout).unwrap().trim().to_string();
+    let dir = Dir::new();
+    let file = dir.file("empty.json", b"");
+    let (code, stdout, stderr) = verify(&["--signature", &signature, "--secret", SECRET], &file);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("valid"), "{stdout}");
+    assert!(stderr.contains("an empty body is not an event"), "{stderr}");
+}
+
+#[test]
+fn keys_sorted_by_the_receiver_are_named_as_such() {
+    // What Python's json.dumps(sort_keys=True) makes of a delivery, as a receiver that parses and
+    // re-encodes before verifying would hand it over.
+    let body = payload("connection.created", 0);
+    let signature = expected_signature(SECRET, &body);
+    let dir = Dir::new();
+    let original = dir.file("sent.json", &body);
+    let python = std::process::Command::new("python3")
+        .arg("-c")
+        .arg("import json, sys\nsys.stdout.write(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))")
+        .arg(&original)
+        .output()
+        .unwrap();
+    assert!(python.status.success());
+    let sorted = dir.file("sorted.json", &python.stdout);
+    let (code, report) = verify_json(&["--signature", &signature, "--secret", SECRET], &sorted);
+    assert_eq!(code, 1);
+    assert_eq!(causes(&report), ["body_json_keys_reordered"], "{report}");
+    let message = report["diagnosis"]["message"].as_str().unwrap();
+    assert!(message.contains("keys were reordered"), "{message}");
 }

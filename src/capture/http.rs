@@ -18,6 +18,18 @@ pub fn parse_http<'a>(
     source: &str,
     bytes: &'a [u8],
 ) -> Result<(Captured<'a>, Vec<String>), CaptureError> {
+    let (captured, used) = parse_one(source, bytes)?;
+    let mut warnings = Vec::new();
+    leftover_warning(&mut warnings, bytes.len() - used);
+    Ok((captured, warnings))
+}
+
+/// Parses the request at the start of `bytes`; returns it and how many bytes it took (its head
+/// and its framed body; a body without framing takes the rest).
+pub(super) fn parse_one<'a>(
+    source: &str,
+    bytes: &'a [u8],
+) -> Result<(Captured<'a>, usize), CaptureError> {
     if bytes.is_empty() {
         return Err(CaptureError::Empty);
     }
@@ -48,13 +60,11 @@ pub fn parse_http<'a>(
     let rest = &bytes[head_len..];
     // Positions matter here: an error names the header's line.
     let find = |name: &str| pairs.iter().position(|(k, _)| k.eq_ignore_ascii_case(name));
-    let mut warnings = Vec::new();
     let chunked = find("transfer-encoding")
         .is_some_and(|i| pairs[i].1.to_ascii_lowercase().contains("chunked"));
-    let body: Cow<'a, [u8]> = if chunked {
+    let (body, used): (Cow<'a, [u8]>, usize) = if chunked {
         let (body, used) = dechunk(bytes, head_len)?;
-        leftover_warning(&mut warnings, bytes.len() - head_len - used);
-        Cow::Owned(body)
+        (Cow::Owned(body), head_len + used)
     } else if let Some(index) = find("content-length") {
         let value = &pairs[index].1;
         let declared: u64 = value.parse().map_err(|_| CaptureError::ContentLength {
@@ -68,10 +78,9 @@ pub fn parse_http<'a>(
             });
         }
         let declared = declared as usize;
-        leftover_warning(&mut warnings, rest.len() - declared);
-        Cow::Borrowed(&rest[..declared])
+        (Cow::Borrowed(&rest[..declared]), head_len + declared)
     } else {
-        Cow::Borrowed(rest)
+        (Cow::Borrowed(rest), bytes.len())
     };
     let captured = Captured {
         source: source.to_string(),
@@ -79,8 +88,9 @@ pub fn parse_http<'a>(
         path,
         headers: pairs.into_iter().collect(),
         body,
+        overflow: None,
     };
-    Ok((captured, warnings))
+    Ok((captured, used))
 }
 
 fn leftover_warning(warnings: &mut Vec<String>, extra: usize) {

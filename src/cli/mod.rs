@@ -32,7 +32,8 @@ macro_rules! exit_codes {
     () => {
         "Exit codes:
   0  all good
-  1  a check failed: bad signature, invalid payload, non-2xx or no answer, failed probe case
+  1  a check failed: bad signature, invalid payload, non-2xx or no answer,
+     a failed probe case
   2  usage error or unreadable input"
     };
 }
@@ -44,13 +45,14 @@ const MAIN_AFTER_HELP: &str = concat!(
     "Examples:
   titancard-wh demo
   titancard-wh events show connection.created
-  titancard-wh send connection.created --url http://localhost:3000/webhook --secret whsec_test
+  titancard-wh send connection.created --url http://localhost:3000/webhook
   titancard-wh verify capture.http --secret whsec_test
   titancard-wh validate payloads/ --strict --format github
   titancard-wh listen --port 8787 --secret whsec_test --save events.jsonl
   titancard-wh probe --url http://localhost:3000/webhook --secret whsec_test
 
-The secret comes from --secret, --secret-file FILE, or TITANCARD_WEBHOOK_SECRET (in that order).
+The secret comes from --secret, --secret-file FILE, or TITANCARD_WEBHOOK_SECRET
+(in that order).
 
 ",
     exit_codes!()
@@ -176,5 +178,22 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// An example that wraps on an 80-column terminal breaks in the middle of a command.
+    #[test]
+    fn help_examples_fit_80_columns() {
+        let command = Cli::command();
+        let mut all = vec![&command];
+        all.extend(command.get_subcommands());
+        for command in all {
+            let text = command
+                .get_after_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            for line in text.lines() {
+                assert!(line.chars().count() <= 80, "{}: {line}", command.get_name());
+            }
+        }
     }
 }

@@ -11,19 +11,22 @@ use crate::events::{EventSpec, parse_event};
 use crate::output::Format;
 use crate::payload::SetField;
 use crate::payload::field_path::FieldPath;
+use crate::probe::cases::parse_case_id;
 use crate::receiver::dedupe::DEFAULT_CAPACITY;
 use crate::wire::WebhookUrl;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  titancard-wh send connection.created --url http://localhost:3000/webhook --secret whsec_test
+  titancard-wh send connection.created --url http://localhost:3000/webhook \\
+    --secret whsec_test
   titancard-wh send card.updated --url URL --set data.title=CTO \\
     --set 'data.changed_fields=[\"title\"]'
-  titancard-wh send connection.created --url URL --set data.phone=null --unset 'data.tags[1]'
+  titancard-wh send connection.created --url URL --set data.phone=null \\
+    --unset 'data.tags[1]'
   titancard-wh send --all --url URL
   titancard-wh send connection.created --payload my-event.json --url URL
   titancard-wh send connection.created --dry-run
-  titancard-wh send connection.created --url URL --retry --retry-schedule 1s,2s,3s
+  titancard-wh send connection.created --url URL --retry-schedule 1s,2s,3s
   titancard-wh send --all --url URL --count 10000 --concurrency 64
 
 Exit codes:
@@ -70,6 +73,11 @@ pub struct SendArgs {
     /// Print the full request (headers and body) and send nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Print each request as sent and the answer as received (status line, headers, body); the
+    /// secret never
+    #[arg(short, long, conflicts_with_all = ["count", "dry_run"])]
+    pub verbose: bool,
 
     /// Give up on an answer after this long
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
@@ -122,7 +130,8 @@ pub struct SendArgs {
 #[command(after_help = "Examples:
   titancard-wh listen --secret whsec_test
   titancard-wh listen --port 0 --secret whsec_test --save events.jsonl
-  titancard-wh listen --secret whsec_test --forward-to http://localhost:3000/webhook
+  titancard-wh listen --secret whsec_test \\
+    --forward-to http://localhost:3000/webhook
   titancard-wh listen --secret whsec_test --fail-first 2 --delay 2s
   titancard-wh listen --secret whsec_test --save events.jsonl --ui
 
@@ -214,7 +223,9 @@ pub struct ListenArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   titancard-wh probe --url http://localhost:3000/webhook --secret whsec_test
-  titancard-wh probe --url URL --event connection.created --format junit > probe.xml
+  titancard-wh probe --url URL --event connection.created \\
+    --format junit > probe.xml
+  titancard-wh probe --url URL --case truncated-signature --curl
 
 Exit codes:
   0  every case passed
@@ -228,6 +239,15 @@ pub struct ProbeArgs {
     /// Only these events for the valid-<event> cases (repeatable; default all 14)
     #[arg(short, long, value_name = "EVENT", value_parser = parse_event)]
     pub event: Vec<&'static EventSpec>,
+
+    /// Run only this case (repeatable): valid-<event>, wrong-secret, missing-signature,
+    /// truncated-signature, malformed-signature, tampered-body, malformed-json, duplicate-delivery
+    #[arg(long = "case", value_name = "ID", value_parser = parse_case_id)]
+    pub cases: Vec<String>,
+
+    /// For each failed case, print a curl command that sends the same request again
+    #[arg(long)]
+    pub curl: bool,
 
     /// The deadline for each answer (the reference's is 30 s)
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]

@@ -13,7 +13,9 @@ use crate::output::Format;
 use crate::wire::WebhookUrl;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  titancard-wh events\n  titancard-wh events show card.viewed")]
+#[command(
+    after_help = "Examples:\n  titancard-wh events\n  titancard-wh events show card.viewed\n  titancard-wh events show card.viewed --body > card.viewed.json"
+)]
 pub struct EventsArgs {
     #[command(subcommand)]
     pub action: Option<EventsAction>,
@@ -31,6 +33,14 @@ pub enum EventsAction {
         #[arg(value_name = "EVENT", value_parser = parse_event)]
         event: &'static EventSpec,
 
+        /// Print the sample body alone (compact, as a sender sends it), ready for a file
+        #[arg(long, conflicts_with = "format")]
+        body: bool,
+
+        /// With --body: pretty-printed instead of compact
+        #[arg(long, requires = "body")]
+        pretty: bool,
+
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -39,7 +49,7 @@ pub enum EventsAction {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  titancard-wh schema connection.created\n  titancard-wh schema --out schemas/\n  titancard-wh schema --openapi > titancard-webhooks.openapi.json"
+    after_help = "Examples:\n  titancard-wh schema connection.created\n  titancard-wh schema --out schemas/\n  titancard-wh schema --openapi > webhooks.openapi.json"
 )]
 pub struct SchemaArgs {
     /// One event; all events and the envelope when omitted
@@ -60,7 +70,8 @@ pub struct SchemaArgs {
 #[command(after_help = "Examples:
   titancard-wh sign body.json --secret whsec_test
   cat body.json | titancard-wh sign --secret-file secret.txt
-  titancard-wh sign body.json --secret whsec_test --curl http://localhost:3000/webhook
+  titancard-wh sign body.json --secret whsec_test \\
+    --curl http://localhost:3000/webhook
 
 Exit codes:
   0  signed
@@ -96,12 +107,14 @@ pub enum InputFormat {
   titancard-wh verify capture.http --secret whsec_test
   titancard-wh verify body.json --signature 'sha256=…' --secret whsec_test
   titancard-wh verify events.jsonl --secret whsec_old --secret whsec_new
-  nc -l 8080 | tee capture.http; titancard-wh verify capture.http --tolerance 30m
+  nc -l 8080 > capture.http
+  titancard-wh verify capture.http --tolerance 30m
 
 Exit codes:
   0  every signature is valid
-  1  a signature is invalid (the reason and likely cause are printed), or a captured
-     request's X-Webhook-Event, Content-Type or --tolerance check failed
+  1  a signature is invalid (the reason and likely cause are printed), or a
+     captured request's X-Webhook-Event, Content-Type or --tolerance check
+     failed, or a request in a capture is not whole
   2  usage error or unreadable input")]
 pub struct VerifyArgs {
     /// A captured request, a listen --save file, or a bare body; - or nothing reads stdin
@@ -138,7 +151,8 @@ pub struct VerifyArgs {
 
 Exit codes:
   0  every payload is valid
-  1  a payload is invalid (syntax error, empty file, schema error, or a lint under --strict)
+  1  a payload is invalid (syntax error, empty file, schema error, or a lint
+     under --strict)
   2  a path cannot be read, or a folder or glob holds no payload files")]
 pub struct ValidateArgs {
     /// Files, folders (searched for *.json and *.jsonl), globs, or - for stdin

@@ -21,6 +21,7 @@ use crate::payload;
 use crate::receiver::simulate::Simulation;
 use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Exchange, Observer, Receiver, dedupe};
 use crate::secret::{Secret, Secrets};
+use crate::wire::explain;
 use crate::wire::tls::Trust;
 use crate::wire::{Answer, Client, DeliveryError, OutgoingRequest};
 
@@ -240,8 +241,16 @@ fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> s
             mark(row.headers_ok, 8),
             mark(row.body_intact, 0),
         )?;
-        if let Err(why) = &row.status {
-            writeln!(out, "    {}", why.to_string().red())?;
+        match &row.status {
+            Err(why) => {
+                writeln!(out, "    {}", why.to_string().red())?;
+                writeln!(out, "    {}", explain::of_error(why).message.yellow())?;
+            }
+            Ok(status) => {
+                if let Some(explained) = explain::of_status(*status, None, None) {
+                    writeln!(out, "    {}", explained.message.yellow())?;
+                }
+            }
         }
     }
     let good = rows.iter().filter(|row| row.passed()).count();

@@ -9,8 +9,9 @@ use serde_json::Value;
 use crate::Outcome;
 use crate::cli::{EventsAction, EventsArgs};
 use crate::events::{CATALOGUE, EventSpec};
-use crate::fields;
+use crate::fields::{self, FieldRow};
 use crate::output::{Format, write_json_line};
+use crate::payload;
 
 /// `events --format json` (schemas/output/events.schema.json).
 #[derive(Serialize)]
@@ -53,7 +54,13 @@ pub fn run(args: EventsArgs) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     match args.action {
         None => list(&mut out, args.format)?,
-        Some(EventsAction::Show { event, format }) => show(&mut out, event, format)?,
+        Some(EventsAction::Show {
+            event,
+            body: true,
+            pretty,
+            ..
+        }) => sample_body(&mut out, event, pretty)?,
+        Some(EventsAction::Show { event, format, .. }) => show(&mut out, event, format)?,
     }
     Ok(Outcome::Success)
 }
@@ -85,51 +92,8 @@ fn list(out: &mut impl Write, format: Format) -> std::io::Result<()> {
     writeln!(out, "\nShow one: titancard-wh events show EVENT")
 }
 
-/// One row of the field table: the reference's type where its Field Reference documents the
-/// field, else the JSON type of the sample value.
-#[derive(Serialize)]
-struct FieldRow {
-    name: String,
-    #[serde(rename = "type")]
-    kind: String,
-    description: String,
-}
-
-fn field_rows(spec: &EventSpec) -> Vec<FieldRow> {
-    let sample = spec.sample_value();
-    let Some(data) = sample.get("data").and_then(Value::as_object) else {
-        return Vec::new();
-    };
-    data.iter()
-        .map(|(name, value)| match fields::find(name) {
-            Some(field) => FieldRow {
-                name: name.clone(),
-                kind: field.kind.to_string(),
-                description: field.description.to_string(),
-            },
-            None => FieldRow {
-                name: name.clone(),
-                kind: json_type(value).to_string(),
-                description: "(type from the sample; not in the reference's Field Reference)"
-                    .to_string(),
-            },
-        })
-        .collect()
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 fn show(out: &mut impl Write, spec: &EventSpec, format: Format) -> std::io::Result<()> {
-    let rows = field_rows(spec);
+    let rows = fields::rows(spec);
     if format == Format::Json {
         let report = EventReport {
             ok: true,
@@ -145,12 +109,40 @@ fn show(out: &mut impl Write, spec: &EventSpec, format: Format) -> std::io::Resu
     out.write_all(spec.sample.as_bytes())?;
     writeln!(out, "\n{}", "Fields of data".bold())?;
     let width = rows.iter().map(|row| row.name.len()).max().unwrap_or(0);
+    let kind_width = rows
+        .iter()
+        .map(|row| row.kind.chars().count())
+        .max()
+        .unwrap_or(0);
     for row in &rows {
+        let mark = if row.in_field_reference { "" } else { "†" };
+        let name = format!("{}{mark}", row.name);
+        let kind = format!("{:kind_width$}", row.kind);
         writeln!(
             out,
-            "  {:width$}  {:7}  {}",
-            row.name, row.kind, row.description
+            "  {name:width$}  {}  {}",
+            kind.dimmed(),
+            row.description,
+            width = width + 1
+        )?;
+    }
+    if rows.iter().any(|row| !row.in_field_reference) {
+        writeln!(
+            out,
+            "\n† not in the reference's Field Reference; described from the event's example"
         )?;
     }
     Ok(())
+}
+
+/// `events show EVENT --body`: the sample body alone, compact (as a sender serializes it) or
+/// pretty, with a final newline.
+fn sample_body(out: &mut impl Write, spec: &EventSpec, pretty: bool) -> std::io::Result<()> {
+    let value = spec.sample_value();
+    let text = if pretty {
+        serde_json::to_string_pretty(&value).expect("a JSON value always serializes")
+    } else {
+        payload::to_string(&value)
+    };
+    writeln!(out, "{text}")
 }

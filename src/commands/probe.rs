@@ -1,19 +1,25 @@
 //! `probe --url URL`: the reference's receiver rules run against a user's endpoint as named
-//! conformance cases; a table, JSON or JUnit report; exit 1 when a case fails.
+//! conformance cases (all of them, or those `--case` names); a table, JSON or JUnit report; exit 1
+//! when a case fails.
 
 use std::io::Write;
+
+use anyhow::bail;
 
 use crate::Outcome;
 use crate::cli::{ProbeArgs, ProbeFormat};
 use crate::events::{CATALOGUE, EventSpec};
 use crate::payload::now_millis;
-use crate::probe::{cases, report, run};
+use crate::probe::{Case, cases, report, run};
 
 /// Runs `probe`.
 pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     let secrets = args.secret.resolve()?;
-    let events = selected_events(&args.event);
-    let cases = cases::build(&args.url, secrets.primary(), &events, now_millis());
+    let events = selected_events(&args);
+    let cases = selected_cases(
+        cases::build(&args.url, secrets.primary(), &events, now_millis()),
+        &args.cases,
+    )?;
     let client = args.trust.client();
     let runtime = crate::runtime()?;
     let mut out = std::io::stdout().lock();
@@ -24,7 +30,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
             let report = runtime.block_on(run::run_all(
                 &client,
                 &args.url,
-                cases,
+                &cases,
                 args.timeout,
                 |result| {
                     if written.is_ok() {
@@ -33,19 +39,20 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
                 },
             ));
             written?;
-            table.finish(&mut out, &report)?;
+            let curls = args.curl.then_some(cases.as_slice());
+            table.finish(&mut out, &report, curls)?;
             report
         }
         ProbeFormat::Json | ProbeFormat::Junit => {
             let report = runtime.block_on(run::run_all(
                 &client,
                 &args.url,
-                cases,
+                &cases,
                 args.timeout,
                 |_| {},
             ));
             match args.format {
-                ProbeFormat::Json => report::to_json(&mut out, &report)?,
+                ProbeFormat::Json => report::to_json(&mut out, &report, &cases)?,
                 _ => report::to_junit(&mut out, &report)?,
             }
             report
@@ -54,8 +61,20 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::from_ok(report.passed()))
 }
 
-/// The events given with `--event`, once each in the order given, or all 14.
-fn selected_events(given: &[&'static EventSpec]) -> Vec<&'static EventSpec> {
+/// The events of the `valid-<event>` cases: `--event`'s, once each in the order given; else
+/// those `--case` names; else all 14. The other cases use the first.
+fn selected_events(args: &ProbeArgs) -> Vec<&'static EventSpec> {
+    let named: Vec<&'static EventSpec> = args
+        .cases
+        .iter()
+        .filter_map(|id| id.strip_prefix("valid-"))
+        .filter_map(crate::events::find)
+        .collect();
+    let given = if args.event.is_empty() {
+        &named
+    } else {
+        &args.event
+    };
     if given.is_empty() {
         return CATALOGUE.iter().collect();
     }
@@ -66,4 +85,21 @@ fn selected_events(given: &[&'static EventSpec]) -> Vec<&'static EventSpec> {
         }
     }
     events
+}
+
+/// The cases `--case` names (all when none), in the order they run.
+fn selected_cases(all: Vec<Case>, wanted: &[String]) -> anyhow::Result<Vec<Case>> {
+    if wanted.is_empty() {
+        return Ok(all);
+    }
+    if let Some(missing) = wanted
+        .iter()
+        .find(|id| !all.iter().any(|case| &case.id == *id))
+    {
+        bail!("--case {missing} is not among the cases --event selects");
+    }
+    Ok(all
+        .into_iter()
+        .filter(|case| wanted.contains(&case.id))
+        .collect())
 }

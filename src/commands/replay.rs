@@ -18,6 +18,7 @@ use crate::output::{self, Format};
 use crate::payload::event_name;
 use crate::secret::Secret;
 use crate::signature::sign;
+use crate::wire::explain;
 use crate::wire::report::ExchangeReport;
 use crate::wire::{Answer, DeliveryError, OutgoingRequest, WebhookUrl};
 
@@ -56,15 +57,28 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
     if kind == InputKind::Body {
         bail!("{name}: not a raw HTTP request or listen --save records");
     }
-    let (requests, warnings) = capture::parse_requests(&name, &bytes, kind)
+    let read = capture::parse_requests(&name, &bytes, kind)
         .map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
-    for warning in warnings {
-        output::warning(&warning);
+    for warning in &read.warnings {
+        output::warning(warning);
     }
+    if let Some((source, err)) = &read.broken {
+        output::warning(&format!(
+            "{source}: not a whole HTTP request ({err}); not replayed"
+        ));
+    }
+    let requests = read.requests;
     let client = args.trust.client();
     let runtime = crate::runtime()?;
     let mut replayed = Vec::new();
     for captured in &requests {
+        if let Some(extra) = captured.overflow {
+            output::warning(&format!(
+                "{}: {} bytes after the body (past its Content-Length) are not sent",
+                captured.source,
+                extra.len()
+            ));
+        }
         if !captured.method.eq_ignore_ascii_case("POST") {
             output::warning(&format!(
                 "{}: a {} request, not a delivery; skipped",
@@ -193,6 +207,9 @@ fn render_human(
                 r.source.bold(),
                 "no answer".red().bold()
             )?,
+        }
+        if let Some(explained) = explain::of_result(&r.result) {
+            writeln!(out, "  {}", explained.message.yellow())?;
         }
     }
     let good = replayed.iter().filter(|r| r.delivered()).count();

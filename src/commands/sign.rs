@@ -2,39 +2,42 @@
 //! command with `--curl URL`.
 
 use std::io::Write;
-use std::path::Path;
 
 use crate::Outcome;
 use crate::cli::SignArgs;
 use crate::input;
+use crate::output;
 use crate::payload::event_name;
 use crate::signature::sign;
-use crate::wire::curl::{self, CurlBody};
-use crate::wire::{WebhookUrl, webhook_headers};
+use crate::wire::{curl, webhook_headers};
 
 /// Runs `sign`.
 pub fn run(args: SignArgs) -> anyhow::Result<Outcome> {
     let secrets = args.secret.resolve()?;
-    let body = input::read(args.file.as_deref())?;
+    let file = args.file.as_deref();
+    let body = input::read(file)?;
+    if body.is_empty() {
+        // The reference's code signs an empty body too, but it is not an event.
+        output::warning(&format!(
+            "{} is empty: this is the signature of an empty body, not of an event",
+            input::name(file)
+        ));
+    }
     let signature = sign(secrets.primary(), &body);
     let mut out = std::io::stdout().lock();
     match args.curl {
         None => writeln!(out, "{signature}")?,
         Some(url) => {
             let event = event_name(&body).unwrap_or_else(|| "unknown".to_string());
-            writeln!(
-                out,
-                "{}",
-                curl_command(&url, &event, &signature, args.file.as_deref())
-            )?;
+            let headers = webhook_headers(&event, Some(signature));
+            // A file is named (the bytes stay in it); a body read from stdin is embedded, since
+            // a pasted `--data-binary @-` would wait for input.
+            let body = match input::file(file) {
+                Some(path) => curl::Body::File(path),
+                None => curl::Body::Bytes(&body),
+            };
+            writeln!(out, "{}", curl::command(url.as_str(), &headers, body))?;
         }
     }
     Ok(Outcome::Success)
-}
-
-/// A curl command that sends the file (or stdin) byte for byte with the four headers.
-fn curl_command(url: &WebhookUrl, event: &str, signature: &str, file: Option<&Path>) -> String {
-    let path = input::file(file).map_or_else(|| "-".to_string(), |path| path.display().to_string());
-    let headers = webhook_headers(event, Some(signature.to_string()));
-    curl::command(url.as_str(), &headers, CurlBody::File(&path))
 }

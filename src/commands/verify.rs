@@ -13,7 +13,7 @@ use crate::Outcome;
 use crate::capture::{self, Captured, InputKind};
 use crate::cli::{InputFormat, VerifyArgs};
 use crate::contract::HEADER_SIGNATURE;
-use crate::diagnose::{Diagnosis, DiagnosisReport, SignatureReport, diagnose};
+use crate::diagnose::{Cause, Diagnosis, DiagnosisReport, SignatureReport, diagnose};
 use crate::input;
 use crate::output::{self, Format};
 use crate::secret::Secret;
@@ -23,14 +23,26 @@ use crate::signature::{SignatureProblem, Verdict, verify};
 struct Report {
     source: String,
     event: Option<String>,
-    verdict: Verdict,
+    /// `None` when the request could not be read, so nothing was checked.
+    verdict: Option<Verdict>,
     problems: Vec<String>,
     diagnosis: Option<Diagnosis>,
 }
 
 impl Report {
     fn valid(&self) -> bool {
-        self.verdict.is_valid() && self.problems.is_empty()
+        self.verdict.as_ref().is_some_and(Verdict::is_valid) && self.problems.is_empty()
+    }
+
+    /// The report of a request in a capture that is not whole.
+    fn broken(source: &str, err: &capture::CaptureError) -> Self {
+        Report {
+            source: source.to_string(),
+            event: None,
+            verdict: None,
+            problems: vec![format!("not a whole HTTP request, so not verified: {err}")],
+            diagnosis: None,
+        }
     }
 }
 
@@ -43,15 +55,18 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         bail!("nothing to verify: pass a FILE, or pipe a captured request into - (stdin)");
     }
     let bytes = input::read(path)?;
-    let requests = read_requests(&name, &bytes, &args)?;
+    let (requests, broken) = read_requests(&name, &bytes, &args)?;
     // The clock is read here, once, so that the checks below stay pure.
     let now_ms = u128::from(crate::payload::now_millis());
-    let reports: Vec<Report> = requests
+    let mut reports: Vec<Report> = requests
         .iter()
         .map(|(captured, is_capture)| {
             check(captured, *is_capture, secrets.all(), now_ms, args.tolerance)
         })
         .collect();
+    if let Some((source, err)) = &broken {
+        reports.push(Report::broken(source, err));
+    }
     let ok = reports.iter().all(Report::valid);
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -61,17 +76,23 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::from_ok(ok))
 }
 
+/// A request of a capture that could not be read after the whole ones: its place and why.
+type Broken = Option<(String, capture::CaptureError)>;
+
 /// The requests in the input, each with whether it is a full captured request (so its headers
-/// are checked) rather than a bare body.
+/// are checked) rather than a bare body, and the request that is not whole, if any.
 fn read_requests<'a>(
     name: &str,
     bytes: &'a [u8],
     args: &VerifyArgs,
-) -> anyhow::Result<Vec<(Captured<'a>, bool)>> {
+) -> anyhow::Result<(Vec<(Captured<'a>, bool)>, Broken)> {
     let kind = match args.input_format {
         InputFormat::Http => InputKind::Http,
         InputFormat::Jsonl => InputKind::Jsonl,
         InputFormat::Body => InputKind::Body,
+        // An empty body has a signature too (the reference's code makes one); only an empty
+        // capture is nothing to verify.
+        InputFormat::Auto if bytes.is_empty() && args.signature.is_some() => InputKind::Body,
         InputFormat::Auto => {
             if bytes.is_empty() {
                 bail!("{name}: {}", capture::CaptureError::Empty);
@@ -92,6 +113,11 @@ fn read_requests<'a>(
                  --signature 'sha256=…'"
             );
         };
+        if bytes.is_empty() {
+            output::warning(&format!(
+                "{name} is empty: its signature can match, but an empty body is not an event"
+            ));
+        }
         let captured = Captured {
             source: name.to_string(),
             method: "POST".into(),
@@ -100,21 +126,23 @@ fn read_requests<'a>(
                 .into_iter()
                 .collect(),
             body: bytes.into(),
+            overflow: None,
         };
-        return Ok(vec![(captured, false)]);
+        return Ok((vec![(captured, false)], None));
     }
-    let (mut requests, warnings) = capture::parse_requests(name, bytes, kind)
+    let mut read = capture::parse_requests(name, bytes, kind)
         .map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
-    for warning in warnings {
-        output::warning(&warning);
+    for warning in &read.warnings {
+        output::warning(warning);
     }
     if let Some(signature) = &args.signature {
         // A signature given on the command line replaces the one in a raw capture.
-        for captured in &mut requests {
+        for captured in &mut read.requests {
             captured.headers.set(HEADER_SIGNATURE, signature.clone());
         }
     }
-    Ok(requests.into_iter().map(|r| (r, true)).collect())
+    let requests = read.requests.into_iter().map(|r| (r, true)).collect();
+    Ok((requests, read.broken))
 }
 
 /// The envelope fields the checks look at; `data` is skipped without being kept.
@@ -134,12 +162,41 @@ fn check(
 ) -> Report {
     let header = captured.headers.joined(HEADER_SIGNATURE);
     let verdict = verify(secrets, &captured.body, header.as_deref());
+    // A body that goes on past its Content-Length is said first: it explains what follows.
+    let whole_body = captured
+        .overflow
+        .map(|extra| [captured.body.as_ref(), extra].concat());
+    let mut problems = Vec::new();
+    if let Some(extra) = captured.overflow {
+        problems.push(format!(
+            "the body goes on {} bytes past its Content-Length ({}): only the {} it declares \
+             were verified",
+            extra.len(),
+            captured.body.len(),
+            captured.body.len(),
+        ));
+    }
     let diagnosis = match &verdict {
         Verdict::Invalid(SignatureProblem::Missing) | Verdict::Valid { .. } => None,
-        Verdict::Invalid(_) => diagnose(secrets, &captured.body, header.as_deref()),
+        Verdict::Invalid(_) => match (&whole_body, captured.overflow) {
+            (Some(whole), Some(extra)) => match verify(secrets, whole, header.as_deref()) {
+                Verdict::Valid { secret_index } => Some(Diagnosis::explained(
+                    Cause::BodyPastContentLength { extra: extra.len() },
+                    secret_index,
+                )),
+                Verdict::Invalid(_) => diagnose(secrets, &captured.body, header.as_deref()),
+            },
+            _ => diagnose(secrets, &captured.body, header.as_deref()),
+        },
     };
-    let envelope = serde_json::from_slice::<Envelope>(&captured.body).ok();
-    let mut problems = Vec::new();
+    // The envelope is read from the body as declared, or, when that is not JSON, from the whole.
+    let envelope = serde_json::from_slice::<Envelope>(&captured.body)
+        .ok()
+        .or_else(|| {
+            whole_body
+                .as_deref()
+                .and_then(|whole| serde_json::from_slice::<Envelope>(whole).ok())
+        });
     if is_capture {
         problems.extend(capture::header_problems(
             captured,
@@ -157,7 +214,7 @@ fn check(
     Report {
         source: captured.source.clone(),
         event: envelope.and_then(|e| e.event),
-        verdict,
+        verdict: Some(verdict),
         problems,
         diagnosis,
     }
@@ -211,7 +268,14 @@ impl<'a> RequestReport<'a> {
             source: &report.source,
             event: report.event.as_deref(),
             ok: report.valid(),
-            signature: SignatureReport::new(&report.verdict),
+            signature: match &report.verdict {
+                Some(verdict) => SignatureReport::new(verdict),
+                None => SignatureReport {
+                    ok: false,
+                    secret: None,
+                    problem: Some("not checked: the request could not be read".to_string()),
+                },
+            },
             problems: &report.problems,
             diagnosis: report.diagnosis.as_ref().map(DiagnosisReport::new),
         }
@@ -228,10 +292,11 @@ fn render_human(out: &mut impl Write, reports: &[Report]) -> std::io::Result<()>
         };
         write!(out, "{}  {verdict}  {event}", report.source.bold())?;
         match &report.verdict {
-            Verdict::Valid { secret_index } => {
+            None => writeln!(out)?,
+            Some(Verdict::Valid { secret_index }) => {
                 writeln!(out, "  (matched secret #{})", secret_index + 1)?
             }
-            Verdict::Invalid(problem) => {
+            Some(Verdict::Invalid(problem)) => {
                 writeln!(out)?;
                 writeln!(out, "  {} {problem}", "signature:".red())?;
             }

@@ -1,5 +1,6 @@
 //! The ways a JSON body is commonly re-encoded: layouts (compact, Python's spacing, 2/4-space and
-//! tab indents), sorted keys, `\uNNNN` escapes and escaped slashes.
+//! tab indents), key order (sorted, or TitanCard's own restored), `\uNNNN` escapes and escaped
+//! slashes.
 
 use std::io;
 
@@ -15,11 +16,22 @@ pub enum Layout {
     Tabs,
 }
 
+/// In which order an object's keys are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrder {
+    /// As the value holds them.
+    AsGiven,
+    /// Sorted (jq -S, Python's sort_keys=True).
+    Sorted,
+    /// TitanCard's own: the order of the event's sample (the caller passes the value reordered).
+    Catalogue,
+}
+
 /// One way of encoding the same JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JsonStyle {
     pub layout: Layout,
-    pub sorted_keys: bool,
+    pub key_order: KeyOrder,
     pub ascii_escaped: bool,
     pub escaped_slashes: bool,
 }
@@ -35,8 +47,10 @@ impl JsonStyle {
             Layout::Tabs => "pretty-printed JSON (tab indent)",
         }
         .to_string();
-        if self.sorted_keys {
-            text.push_str(", keys sorted");
+        match self.key_order {
+            KeyOrder::AsGiven => {}
+            KeyOrder::Sorted => text.push_str(", keys sorted"),
+            KeyOrder::Catalogue => text.push_str(", keys in TitanCard's order"),
         }
         if self.ascii_escaped {
             text.push_str(r", non-ASCII characters escaped as \uNNNN");
@@ -48,8 +62,8 @@ impl JsonStyle {
     }
 }
 
-/// Every combination of layout and escaping, most common first.
-pub fn json_styles() -> impl Iterator<Item = JsonStyle> {
+/// Every combination of layout, key order (of `orders`) and escaping, most common first.
+pub fn json_styles(orders: &'static [KeyOrder]) -> impl Iterator<Item = JsonStyle> {
     let layouts = [
         Layout::Compact,
         Layout::Indent2,
@@ -57,20 +71,49 @@ pub fn json_styles() -> impl Iterator<Item = JsonStyle> {
         Layout::Indent4,
         Layout::Tabs,
     ];
-    layouts.into_iter().flat_map(|layout| {
-        (0..8u8).map(move |bits| JsonStyle {
-            layout,
-            sorted_keys: bits & 1 != 0,
-            ascii_escaped: bits & 2 != 0,
-            escaped_slashes: bits & 4 != 0,
+    layouts.into_iter().flat_map(move |layout| {
+        orders.iter().flat_map(move |&key_order| {
+            (0..4u8).map(move |bits| JsonStyle {
+                layout,
+                key_order,
+                ascii_escaped: bits & 1 != 0,
+                escaped_slashes: bits & 2 != 0,
+            })
         })
     })
+}
+
+/// `value` with every object's keys in the order `sample` has them (keys the sample lacks keep
+/// their order, after the known ones): how TitanCard serialized a payload a receiver reordered.
+pub fn in_sample_order(value: &serde_json::Value, sample: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match (value, sample) {
+        (Value::Object(object), Value::Object(model)) => {
+            let mut ordered = serde_json::Map::with_capacity(object.len());
+            for (key, model_value) in model {
+                if let Some(item) = object.get(key) {
+                    ordered.insert(key.clone(), in_sample_order(item, model_value));
+                }
+            }
+            for (key, item) in object {
+                if !ordered.contains_key(key) {
+                    ordered.insert(key.clone(), item.clone());
+                }
+            }
+            Value::Object(ordered)
+        }
+        (Value::Array(items), Value::Array(model)) => match model.first() {
+            Some(first) => Value::Array(items.iter().map(|i| in_sample_order(i, first)).collect()),
+            None => value.clone(),
+        },
+        _ => value.clone(),
+    }
 }
 
 /// Encodes `value` in `style`.
 pub fn encode(value: &serde_json::Value, style: JsonStyle) -> io::Result<Vec<u8>> {
     let sorted;
-    let value = if style.sorted_keys {
+    let value = if style.key_order == KeyOrder::Sorted {
         let mut copy = value.clone();
         copy.sort_all_objects();
         sorted = copy;

@@ -43,6 +43,36 @@ fn each_corruption_is_named() {
 }
 
 #[test]
+fn keys_reordered_by_the_receiver_are_named() {
+    let s = Secret::new("s");
+    let spec = crate::events::find("connection.created").unwrap();
+    let sent = crate::payload::to_bytes(&spec.sample_value());
+    let good = sign(&s, &sent);
+    // What `jq -S -c` or Python's json.dumps(sort_keys=True) makes of it.
+    let mut sorted = spec.sample_value();
+    sorted.sort_all_objects();
+    let compact = serde_json::to_vec(&sorted).unwrap();
+    assert_eq!(causes(&compact, &good), ["body_json_keys_reordered"]);
+    let python = json::encode(
+        &sorted,
+        JsonStyle {
+            layout: json::Layout::Spaced,
+            key_order: KeyOrder::AsGiven,
+            ascii_escaped: true,
+            escaped_slashes: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(causes(&python, &good), ["body_json_keys_reordered"]);
+    let diagnosis = diagnose(&[s], &compact, Some(&good)).unwrap();
+    assert!(
+        diagnosis.message().contains("jq -S"),
+        "{}",
+        diagnosis.message()
+    );
+}
+
+#[test]
 fn a_header_beyond_repair_blames_neither_secret_nor_body() {
     let secrets = [Secret::new("s")];
     for header in ["sha256=abc", "garbage", "", "sha256=", "md5=00"] {

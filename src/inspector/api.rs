@@ -17,7 +17,7 @@ use super::replay::{ReplayAsk, ReplayReport};
 use super::store::CAPACITY;
 use crate::diagnose::{DiagnosisReport, diagnose};
 use crate::output::ErrorReport;
-use crate::wire::curl::{self, CurlBody};
+use crate::wire::curl;
 
 /// A failed API request: its status and the error document's kind and message.
 #[derive(Debug)]
@@ -168,7 +168,7 @@ pub fn detail(state: &State, id: u64) -> Result<String, ApiError> {
     let curl = curl::command(
         state.replayer.receiver.as_str(),
         &entry.headers.relayable(),
-        CurlBody::Bytes(&bytes),
+        curl::Body::Bytes(&bytes),
     );
     Ok(to_json(&EventDocument {
         entry: &entry,

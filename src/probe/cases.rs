@@ -110,6 +110,29 @@ pub fn valid_case_id(event: &str) -> String {
     format!("valid-{event}")
 }
 
+/// clap value parser for `--case`: a case id (`valid-<event>` or one of the others), with the
+/// closest id when it is mistyped.
+pub fn parse_case_id(id: &str) -> Result<String, String> {
+    let valid = crate::events::CATALOGUE
+        .iter()
+        .map(|spec| valid_case_id(spec.name));
+    let all: Vec<String> = valid
+        .chain(NEGATIVE_CASES.iter().map(|case| case.id.to_string()))
+        .collect();
+    if all.iter().any(|known| known == id) {
+        return Ok(id.to_string());
+    }
+    Err(
+        match crate::events::closest_of(id, all.iter().map(String::as_str)) {
+            Some(near) => format!("unknown case '{id}': did you mean {near}?"),
+            None => format!(
+                "unknown case '{id}': the cases are valid-<event> and {}",
+                NEGATIVE_CASES.map(|case| case.id).join(", ")
+            ),
+        },
+    )
+}
+
 /// Makes the requests of the cases: fresh bodies of one event, signed or not.
 struct Maker<'a> {
     url: &'a WebhookUrl,
@@ -220,6 +243,20 @@ mod tests {
                 "duplicate-delivery"
             ]
         );
+    }
+
+    #[test]
+    fn case_ids_are_checked_with_a_suggestion() {
+        assert_eq!(
+            parse_case_id("truncated-signature").as_deref(),
+            Ok("truncated-signature")
+        );
+        assert_eq!(
+            parse_case_id("valid-note.added").as_deref(),
+            Ok("valid-note.added")
+        );
+        let err = parse_case_id("truncated-signatur").unwrap_err();
+        assert!(err.contains("did you mean truncated-signature?"), "{err}");
     }
 
     #[test]

@@ -82,6 +82,11 @@ pub struct CaseResult {
     /// The status that decided the case (the first wrong one, else the last); `None` when no
     /// answer came back.
     pub status: Option<u16>,
+    /// Every request's status, in order (`None` where no answer came): two for
+    /// `duplicate-delivery`.
+    pub statuses: Vec<Option<u16>>,
+    /// The first lines of the answer that decided a failed case, control characters escaped.
+    pub answer: Option<String>,
     /// Time from sending to the answer (summed over the case's requests).
     pub elapsed: Duration,
     /// What was seen, in words (`answered 401`, `the endpoint crashed on …`).
@@ -97,15 +102,18 @@ impl CaseResult {
     /// that says so.
     pub fn detail(&self) -> String {
         if self.passed {
-            self.seen.clone()
-        } else {
-            format!(
-                "{}; it should {}, as the reference's Error Handling says: \"{}\"",
-                self.seen,
-                self.should,
-                self.expect.rule()
-            )
+            return self.seen.clone();
         }
+        let mut detail = format!(
+            "{}; it should {}, as the reference's Error Handling says: \"{}\"",
+            self.seen,
+            self.should,
+            self.expect.rule()
+        );
+        if let Some(answer) = &self.answer {
+            detail.push_str(&format!("; the endpoint answered: {answer}"));
+        }
+        detail
     }
 }
 

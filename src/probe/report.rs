@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{Case, CaseResult, ProbeReport};
 use crate::junit;
 use crate::output::{ErrorReport, millis};
-use crate::wire::WebhookUrl;
+use crate::wire::{WebhookUrl, curl};
 
 /// Where the rule quotes come from, named after each failure.
 const RULE_SOURCE: &str = "the reference, Error Handling";
@@ -51,7 +51,7 @@ impl Table {
             self.headed = true;
             writeln!(
                 out,
-                "    {:<width$}  {:<9}  {:<6}  {:>8}",
+                "    {:<width$}  {:<9}  {:<7}  {:>8}",
                 "case", "expected", "status", "time"
             )?;
         }
@@ -60,10 +60,19 @@ impl Table {
         } else {
             "✗".red()
         };
-        let status = result
-            .status
-            .map_or_else(|| "—".to_string(), |status| status.to_string());
-        let status = format!("{status:<6}");
+        let status = if result.statuses.len() > 1 {
+            let shown: Vec<String> = result
+                .statuses
+                .iter()
+                .map(|status| status.map_or_else(|| "—".to_string(), |s| s.to_string()))
+                .collect();
+            shown.join(",")
+        } else {
+            result
+                .status
+                .map_or_else(|| "—".to_string(), |status| status.to_string())
+        };
+        let status = format!("{status:<7}");
         let status = if result.passed {
             status.normal()
         } else {
@@ -78,8 +87,15 @@ impl Table {
         )
     }
 
-    /// Writes each failure with what the endpoint should do and the rule, then the summary.
-    pub fn finish(&self, out: &mut impl Write, report: &ProbeReport) -> io::Result<()> {
+    /// Writes each failure with what the endpoint answered, what it should do and the rule (and
+    /// with `curls`, the cases run, a curl command per request to send it again), then the
+    /// summary.
+    pub fn finish(
+        &self,
+        out: &mut impl Write,
+        report: &ProbeReport,
+        curls: Option<&[Case]>,
+    ) -> io::Result<()> {
         if report.unreachable.is_some() {
             writeln!(out, "{}", summary(report))?;
             return writeln!(out, "  Is the server running, and is the URL right?");
@@ -97,6 +113,17 @@ impl Table {
                 "      rule:   \"{}\" ({RULE_SOURCE})",
                 failure.expect.rule()
             )?;
+            if let Some(answer) = &failure.answer {
+                writeln!(out, "      answer: {}", answer.dimmed())?;
+            }
+            let case = curls.and_then(|cases| cases.iter().find(|case| case.id == failure.id));
+            for command in case.map(curl_commands).unwrap_or_default() {
+                writeln!(
+                    out,
+                    "      again:  {}",
+                    command.replace('\n', "\n              ")
+                )?;
+            }
         }
         writeln!(out)?;
         writeln!(out, "{}", summary(report))?;
@@ -159,13 +186,34 @@ struct JsonCase<'a> {
     id: &'a str,
     ok: bool,
     expected: &'static str,
+    /// The status that decided the case.
     status: Option<u16>,
+    /// Every request's status, in order (two for duplicate-delivery).
+    statuses: &'a [Option<u16>],
     millis: f64,
     detail: String,
+    /// The first lines of the answer that failed the case.
+    answer: Option<&'a str>,
+    /// For a failed case, a curl command per request that sends it again.
+    curl: Vec<String>,
 }
 
-/// The `--format json` document.
-pub fn to_json(out: &mut impl Write, report: &ProbeReport) -> io::Result<()> {
+/// A curl command for each request of a case (the signature header, never the secret).
+fn curl_commands(case: &Case) -> Vec<String> {
+    case.requests
+        .iter()
+        .map(|request| {
+            curl::command(
+                request.url.as_str(),
+                &request.headers,
+                curl::Body::Bytes(&request.body),
+            )
+        })
+        .collect()
+}
+
+/// The `--format json` document; `cases` are the cases run, for the curl commands.
+pub fn to_json(out: &mut impl Write, report: &ProbeReport, cases: &[Case]) -> io::Result<()> {
     let passed = report.results.iter().filter(|r| r.passed).count();
     let document = JsonReport {
         ok: report.passed(),
@@ -184,8 +232,14 @@ pub fn to_json(out: &mut impl Write, report: &ProbeReport) -> io::Result<()> {
                 ok: result.passed,
                 expected: result.expect.label(),
                 status: result.status,
+                statuses: &result.statuses,
                 millis: millis(result.elapsed),
                 detail: result.detail(),
+                answer: result.answer.as_deref(),
+                curl: match cases.iter().find(|case| case.id == result.id) {
+                    Some(case) if !result.passed => curl_commands(case),
+                    _ => Vec::new(),
+                },
             })
             .collect(),
     };

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Case, CaseResult, Expect, ProbeReport};
-use crate::wire::{Answer, Client, DeliveryError, WebhookUrl};
+use crate::wire::{Answer, Client, DeliveryError, WebhookUrl, explain};
 
 /// What one request of a case got back, and how long it took.
 pub type Sent = (Result<Answer, DeliveryError>, Duration);
@@ -17,7 +17,7 @@ pub type Sent = (Result<Answer, DeliveryError>, Duration);
 pub async fn run_all(
     client: &Client,
     url: &WebhookUrl,
-    cases: Vec<Case>,
+    cases: &[Case],
     timeout: Duration,
     mut on_result: impl FnMut(&CaseResult),
 ) -> ProbeReport {
@@ -29,7 +29,7 @@ pub async fn run_all(
             && let Some((Err(err), _)) = sent.first()
             && err.is_unreachable()
         {
-            return unreachable(url, &cases, err);
+            return unreachable(url, cases, err);
         }
         let result = judge(case, &sent, last_answered.as_deref());
         if sent.iter().any(|(outcome, _)| outcome.is_ok()) {
@@ -64,6 +64,8 @@ fn unreachable(url: &WebhookUrl, cases: &[Case], err: &DeliveryError) -> ProbeRe
             expect: case.expect,
             passed: false,
             status: None,
+            statuses: Vec::new(),
+            answer: None,
             elapsed: Duration::ZERO,
             seen: format!("not run: {err}"),
             should: case.should.clone(),
@@ -86,6 +88,11 @@ pub fn judge(case: &Case, sent: &[Sent], last_answered: Option<&str>) -> CaseRes
         expect: case.expect,
         passed: true,
         status: None,
+        statuses: sent
+            .iter()
+            .map(|(outcome, _)| outcome.as_ref().ok().map(|answer| answer.status))
+            .collect(),
+        answer: None,
         elapsed,
         seen: String::new(),
         should: case.should.clone(),
@@ -117,19 +124,41 @@ pub fn judge(case: &Case, sent: &[Sent], last_answered: Option<&str>) -> CaseRes
                     continue;
                 }
                 result.crashed = answer.status >= 500;
+                result.answer = explain::excerpt(&answer.body);
                 wrong_status(&case.id, case.expect, answer.status, &which(index))
             }
         };
         result.passed = false;
         result.seen = seen;
+        if sent.len() > 1 {
+            result.seen.push_str(&format!(
+                " (answers: {})",
+                answers_in_order(&result.statuses)
+            ));
+        }
         return result;
     }
+    let statuses: Vec<String> = result
+        .statuses
+        .iter()
+        .flatten()
+        .map(u16::to_string)
+        .collect();
     result.seen = match (result.status, sent.len()) {
         (Some(status), 1) => format!("answered {status}"),
-        (Some(status), _) => format!("answered {status} each time"),
+        (Some(_), _) => format!("answered {}", statuses.join(" then ")),
         (None, _) => "nothing was sent".to_string(),
     };
     result
+}
+
+/// `200, 409`, with `no answer` where none came.
+fn answers_in_order(statuses: &[Option<u16>]) -> String {
+    statuses
+        .iter()
+        .map(|status| status.map_or_else(|| "no answer".to_string(), |s| s.to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Describes an answer whose status breaks the case's rule.
@@ -209,7 +238,8 @@ mod tests {
         );
         let result = judge(&dup, &[answered(200), answered(204)], None);
         assert!(result.passed);
-        assert_eq!(result.detail(), "answered 204 each time");
+        assert_eq!(result.detail(), "answered 200 then 204");
+        assert_eq!(result.statuses, [Some(200), Some(204)]);
     }
 
     #[test]

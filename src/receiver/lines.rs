@@ -71,11 +71,24 @@ pub fn human(exchange: &Exchange, secret_count: usize, verbose: bool) -> String 
     }
     if verbose {
         line.push_str(&request_text(exchange));
+        if let Some(Forwarded {
+            result: Ok(answer), ..
+        }) = &exchange.forwarded
+        {
+            let _ = write!(line, "\n  app answer {}:", answer.status);
+            line.push_str(&headers_and_body(
+                &answer.headers,
+                &answer.body,
+                None,
+                "    ",
+            ));
+        }
     }
     line
 }
 
-/// ` → app 200 3.1 ms {"ok":true}`, and for a failure the explainer's line under it.
+/// ` → app 200 3.1 ms {"ok":true}`, and for a failure the explainer's line (and, without
+/// `verbose`, the first lines of the app's answer) under it.
 fn forwarded_text(forwarded: &Forwarded, verbose: bool) -> String {
     let mut text = String::new();
     match &forwarded.result {

@@ -5,7 +5,8 @@
 //!
 //! Submodules: `url` (what can be delivered to), `tls` (which servers are trusted), `client`
 //! (single deliveries on hyper-util's client), `explain` (why a delivery failed, in words),
-//! `report` (an exchange in JSON reports), `curl` (a request as a curl command), and
+//! `curl` (a request as a command to paste), `transcript` (a request or answer as HTTP text),
+//! `report` (an exchange in JSON reports), and
 //! `connection`, `template` and `load` (load mode).
 
 mod client;
@@ -16,6 +17,7 @@ pub mod load;
 pub mod report;
 mod template;
 pub mod tls;
+pub mod transcript;
 pub mod url;
 
 use std::time::Duration;

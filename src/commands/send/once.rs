@@ -24,6 +24,7 @@ use crate::record::{BodyEncoding, RequestRecord};
 use crate::secret::Secret;
 use crate::wire::explain;
 use crate::wire::report::ExchangeReport;
+use crate::wire::transcript;
 use crate::wire::{self, Attempt, OutgoingRequest, WebhookUrl};
 
 /// How much of a response body a human line shows.
@@ -77,6 +78,9 @@ pub(super) fn run(args: &SendArgs, secret: &Secret) -> anyhow::Result<Outcome> {
                 if args.format == Format::Human {
                     // A closed stdout surfaces at the next write below.
                     let _ = print_attempt(&mut out, &item.event, attempt, !delays.is_empty(), next);
+                    if args.verbose {
+                        let _ = print_exchange(&mut out, &item.request, attempt);
+                    }
                 }
             },
         ));
@@ -215,6 +219,24 @@ fn print_attempt(
     Ok(())
 }
 
+/// `-v`: the request as sent and the answer as received, indented under the attempt's line.
+fn print_exchange(
+    out: &mut impl Write,
+    request: &OutgoingRequest,
+    attempt: &Attempt,
+) -> std::io::Result<()> {
+    let mut text = Vec::new();
+    transcript::request(&mut text, request, true)?;
+    if let Ok(answer) = &attempt.result {
+        writeln!(text)?;
+        transcript::answer(&mut text, answer)?;
+    }
+    for line in String::from_utf8_lossy(&text).lines() {
+        writeln!(out, "  {} {line}", "|".dimmed())?;
+    }
+    Ok(())
+}
+
 /// `send --format json` (schemas/output/send.schema.json).
 #[derive(Serialize)]
 struct SendReport {
@@ -329,22 +351,7 @@ fn print_dry_run(
         if index > 0 {
             writeln!(out)?;
         }
-        match &args.url {
-            Some(url) => {
-                writeln!(out, "POST {} HTTP/1.1", url.path_and_query())?;
-                writeln!(out, "Host: {}", url.authority())?;
-            }
-            None => writeln!(out, "POST / HTTP/1.1")?,
-        }
-        for (name, value) in item.request.headers.iter() {
-            writeln!(out, "{name}: {value}")?;
-        }
-        writeln!(out, "Content-Length: {}", item.request.body.len())?;
-        writeln!(out)?;
-        out.write_all(&item.request.body)?;
-        if !item.request.body.ends_with(b"\n") {
-            writeln!(out)?;
-        }
+        transcript::request(out, &item.request, args.url.is_some())?;
     }
     Ok(())
 }
