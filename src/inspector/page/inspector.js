@@ -92,6 +92,11 @@ function flush() {
   state.frame = 0;
   const tbody = $('rows');
   const batch = state.queue.splice(0).sort((a, b) => b.record.id - a.record.id);
+  // Rows that would be pushed out at once are never built.
+  for (const { record } of batch.splice(CAPACITY)) {
+    state.byId.delete(record.id);
+    state.older += 1;
+  }
   const fragment = document.createDocumentFragment();
   for (const { record, fresh } of batch) {
     record.row = row(record);
