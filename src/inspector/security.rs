@@ -5,7 +5,7 @@
 
 use hyper::HeaderMap;
 use hyper::header::{HOST, ORIGIN};
-use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// The header that carries the token on state-changing requests.
 pub const TOKEN_HEADER: &str = "x-inspector-token";
@@ -44,8 +44,8 @@ impl Refusal {
 
 /// The checks of one run.
 pub struct Guard {
-    /// The token's digest: comparing digests tells an attacker nothing about the token.
-    token_digest: [u8; 32],
+    /// This run's token, compared in constant time.
+    token: String,
     /// A non-loopback `--ui-host` the user asked for, also accepted in `Host`.
     extra_host: Option<String>,
 }
@@ -62,7 +62,7 @@ impl Guard {
     /// A guard for `token`; `ui_host` is accepted in `Host` besides the loopback names.
     pub fn new(token: &str, ui_host: Option<&str>) -> Guard {
         Guard {
-            token_digest: Sha256::digest(token.as_bytes()).into(),
+            token: token.to_string(),
             extra_host: ui_host
                 .filter(|host| !is_loopback_name(host))
                 .map(|host| host.trim_matches(['[', ']']).to_ascii_lowercase()),
@@ -96,7 +96,7 @@ impl Guard {
             .get(TOKEN_HEADER)
             .map(|value| value.as_bytes())
             .unwrap_or_default();
-        if <[u8; 32]>::from(Sha256::digest(token)) != self.token_digest {
+        if !bool::from(token.ct_eq(self.token.as_bytes())) {
             return Err(Refusal::Token);
         }
         Ok(())

@@ -31,6 +31,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::output::Format;
 use crate::secret::Secrets;
+use crate::signature::Signer;
 use crate::wire::{Client, WebhookUrl};
 use dedupe::Dedupe;
 pub use exchange::Exchange;
@@ -74,6 +75,8 @@ struct Shared {
     path: String,
     max_body: usize,
     secrets: Secrets,
+    /// The secrets keyed once, for every request's check.
+    signers: Vec<Signer>,
     read_timeout: Duration,
     dedupe: Mutex<Dedupe>,
     saver: Option<Saver>,
@@ -141,6 +144,7 @@ impl Receiver {
         let shared = Arc::new(Shared {
             path: config.path.clone(),
             max_body: config.max_body,
+            signers: config.secrets.all().iter().map(Signer::new).collect(),
             secrets: config.secrets,
             read_timeout: config.read_timeout,
             dedupe: Mutex::new(Dedupe::new(config.dedupe_capacity)),
