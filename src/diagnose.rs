@@ -9,12 +9,14 @@ use crate::secret::Secret;
 
 mod candidates;
 mod json;
+mod report;
 
 use crate::contract::SCHEME_PREFIX;
 use crate::signature::{Signer, parse_header};
 use candidates::body_candidates;
 pub use json::JsonStyle;
 use json::KeyOrder;
+pub use report::{DiagnosisReport, SignatureReport};
 
 /// Bodies larger than this are not parsed and re-encoded as JSON (each candidate is a full copy).
 pub const MAX_JSON_CANDIDATE_BODY: usize = 8 * 1024 * 1024;

@@ -4,8 +4,8 @@
 //! Exit codes (see `cli::EXIT_CODES`): 0 all good, 1 a check failed, 2 usage or unreadable input.
 //!
 //! Layers point one way: `cli` (what can be typed) → `commands` (one file of glue per command) →
-//! the domain modules (`wire`, `receiver`, `probe`, `story`, `validate`, `capture`, `diagnose`,
-//! `payload`) → the facts (`contract`, `events`, `schema`, `signature`, `headers`,
+//! the domain modules (`wire`, `receiver`, `inspector`, `probe`, `story`, `validate`, `capture`,
+//! `diagnose`, `payload`) → the facts (`contract`, `events`, `schema`, `signature`, `headers`,
 //! `json_pointer`). Only `cli` and `output` (for `main`) are public, and `internals` for the tests
 //! and fuzz targets, so the compiler reports any item nothing uses.
 
@@ -18,6 +18,7 @@ mod events;
 mod fields;
 mod headers;
 mod input;
+mod inspector;
 mod json_pointer;
 mod junit;
 pub mod output;

@@ -84,6 +84,14 @@ pub struct RequestRecord {
     pub verdict: Option<String>,
 }
 
+/// The bytes a record's `body` holds in `encoding`.
+pub fn decode_body(body: &str, encoding: BodyEncoding) -> Result<Vec<u8>, base64::DecodeError> {
+    match encoding {
+        BodyEncoding::Utf8 => Ok(body.as_bytes().to_vec()),
+        BodyEncoding::Base64 => base64::engine::general_purpose::STANDARD.decode(body),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BodyEncoding {
@@ -105,10 +113,7 @@ impl RequestRecord {
 
     /// The body bytes exactly as received.
     pub fn body_bytes(&self) -> Result<Vec<u8>, base64::DecodeError> {
-        match self.body_encoding {
-            BodyEncoding::Utf8 => Ok(self.body.clone().into_bytes()),
-            BodyEncoding::Base64 => base64::engine::general_purpose::STANDARD.decode(&self.body),
-        }
+        decode_body(&self.body, self.body_encoding)
     }
 
     /// Takes the body bytes out of the record (leaving its `body` empty); a text body is moved,

@@ -16,7 +16,7 @@ use serde_json::Value;
 const SECRET: &str = "whsec_contract";
 
 /// Every published output schema, by command.
-const SCHEMAS: [&str; 15] = [
+const SCHEMAS: [&str; 21] = [
     "events",
     "events-show",
     "send",
@@ -25,6 +25,12 @@ const SCHEMAS: [&str; 15] = [
     "verify",
     "validate",
     "listen",
+    "inspector-events",
+    "inspector-event",
+    "inspector-replay",
+    "inspector-clear",
+    "inspector-error",
+    "inspector-stream",
     "probe",
     "replay",
     "demo",

@@ -133,6 +133,7 @@ pub struct SendArgs {
   titancard-wh listen --secret whsec_test \\
     --forward-to http://localhost:3000/webhook
   titancard-wh listen --secret whsec_test --fail-first 2 --delay 2s
+  titancard-wh listen --secret whsec_test --save events.jsonl --ui
 
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM
@@ -199,6 +200,18 @@ pub struct ListenArgs {
     /// whole answer)
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Serve the inspector: a live web page and JSON API of the deliveries, with replay
+    #[arg(long)]
+    pub ui: bool,
+
+    /// The inspector's port (0 picks a free one; its URL is printed after the listening line)
+    #[arg(long, value_name = "PORT", default_value_t = 8788, requires = "ui")]
+    pub ui_port: u16,
+
+    /// The inspector's address: loopback unless said here (needed with a non-loopback --host)
+    #[arg(long, value_name = "HOST", requires = "ui")]
+    pub ui_host: Option<String>,
 
     #[command(flatten)]
     pub secret: SecretArgs,

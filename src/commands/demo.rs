@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use colored::Colorize;
 use serde::Serialize;
-use tokio::sync::mpsc;
 
 use crate::Outcome;
 use crate::cli::DemoArgs;
@@ -20,7 +19,7 @@ use crate::events::{CATALOGUE, EventSpec};
 use crate::output::{self, ErrorReport, Format, millis};
 use crate::payload;
 use crate::receiver::simulate::Simulation;
-use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Exchange, Receiver, dedupe};
+use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Exchange, Observer, Receiver, dedupe};
 use crate::secret::{Secret, Secrets};
 use crate::wire::explain;
 use crate::wire::tls::Trust;
@@ -60,7 +59,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
 async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
     // A fresh random secret for this run only; it is never printed.
     let secret = Secret::random();
-    let (observer, mut seen_rx) = mpsc::unbounded_channel();
+    // One report per event, read before the next is sent: room for all of them is plenty.
+    let (observer, mut observed) = Observer::channel(CATALOGUE.len());
     let config = Config {
         path: "/webhook".to_string(),
         max_body: 1024 * 1024,
@@ -90,7 +90,7 @@ async fn round_trips() -> anyhow::Result<(String, Vec<Row>)> {
         let elapsed = started.elapsed();
         let seen = match &answer {
             // The receiver reports a request right after answering it.
-            Ok(_) => tokio::time::timeout(Duration::from_secs(5), seen_rx.recv())
+            Ok(_) => tokio::time::timeout(Duration::from_secs(5), observed.exchanges.recv())
                 .await
                 .ok()
                 .flatten(),

@@ -1,12 +1,16 @@
-//! `listen`: runs the local receiver until Ctrl-C or SIGTERM, then prints the summary.
+//! `listen`: runs the local receiver (and with `--ui` the inspector beside it) until Ctrl-C or
+//! SIGTERM, then prints the summary.
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use serde::Serialize;
 
+use anyhow::{Context, bail};
+
 use crate::Outcome;
 use crate::cli::ListenArgs;
+use crate::inspector::{self, History, Inspector, is_loopback_name};
 use crate::output::{self, Format};
 use crate::receiver::simulate::Simulation;
 use crate::receiver::{Config, Receiver};
@@ -17,6 +21,13 @@ const GRACE: Duration = Duration::from_secs(30);
 /// Runs `listen`.
 pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
     let secrets = args.secret.resolve()?;
+    let ui_host = inspector_host(&args)?;
+    // Read back before the receiver appends to the file, so that ids follow its lines.
+    let history = match (&ui_host, &args.save) {
+        (Some(_), Some(path)) => History::load(path, secrets.all())?,
+        _ => History::empty(),
+    };
+    let inspector_secrets = secrets.clone();
     let simulation = Simulation::new(
         args.status,
         args.fail_rate,
@@ -42,30 +53,44 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
     };
     let format = args.format;
     crate::runtime()?.block_on(async move {
-        let receiver = Receiver::start(&args.host, args.port, config, None).await?;
+        let (observer, observed) = match ui_host {
+            Some(_) => {
+                let (observer, observed) = inspector::observer();
+                (Some(observer), Some(observed))
+            }
+            None => (None, None),
+        };
+        let receiver = Receiver::start(&args.host, args.port, config, observer).await?;
         if !receiver.addr().ip().is_loopback() {
             crate::output::warning(&format!(
                 "listening on {} exposes the receiver beyond this machine",
                 receiver.addr()
             ));
         }
-        {
-            // Scripts and tests read this first line to learn the port; flush it now.
-            let mut out = std::io::stdout().lock();
-            match format {
-                Format::Human => writeln!(out, "listening on {}", receiver.url())?,
-                Format::Json => output::write_json_line(
-                    &mut out,
-                    &Listening {
-                        kind: "listening",
-                        url: &receiver.url(),
-                    },
-                )?,
+        let inspector = match (ui_host, observed) {
+            (Some(host), Some(observed)) => {
+                let settings = inspector::Settings {
+                    ui_host: args.ui_host.clone(),
+                    host,
+                    port: args.ui_port,
+                    receiver: receiver.url().parse().context("the receiver's URL")?,
+                    forward_to: args.forward_to.clone(),
+                    save: args.save.clone(),
+                    secrets: inspector_secrets,
+                    client: args.trust.client(),
+                };
+                Some(Inspector::start(settings, history, observed).await?)
             }
-            out.flush()?;
-        }
+            _ => None,
+        };
+        print_addresses(
+            format,
+            &receiver.url(),
+            inspector.as_ref().map(Inspector::url),
+        )?;
         stop_signal().await?;
         let summary = receiver.shutdown(grace).await;
+        drop(inspector);
         let mut out = std::io::stdout().lock();
         match format {
             Format::Human => {
@@ -82,12 +107,53 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The first JSON line: where the receiver listens (schemas/output/listen.schema.json).
+/// The first JSON lines: where the receiver listens, then the inspector
+/// (schemas/output/listen.schema.json).
 #[derive(Serialize)]
-struct Listening<'a> {
+struct Address<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     url: &'a str,
+}
+
+/// `listening on URL`, then `inspector on URL` with `--ui`, flushed at once: scripts and tests
+/// read these first lines to learn the ports.
+fn print_addresses(format: Format, receiver: &str, inspector: Option<&str>) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let lines = [("listening", Some(receiver)), ("inspector", inspector)];
+    for (kind, url) in lines {
+        let Some(url) = url else { continue };
+        match format {
+            Format::Human if kind == "listening" => writeln!(out, "listening on {url}")?,
+            Format::Human => writeln!(out, "inspector on {url}")?,
+            Format::Json => output::write_json_line(&mut out, &Address { kind, url })?,
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Where the inspector is served (`None` without `--ui`). It stays on loopback: with a receiver
+/// exposed by `--host`, `--ui-host` must say where it goes, and an exposed one is warned about.
+fn inspector_host(args: &ListenArgs) -> anyhow::Result<Option<String>> {
+    if !args.ui {
+        return Ok(None);
+    }
+    match &args.ui_host {
+        None if !is_loopback_name(&args.host) => bail!(
+            "--ui with --host {}: the inspector shows every delivery and can send them again,              so it is not exposed along with the receiver; say where it listens with --ui-host              (--ui-host 127.0.0.1 keeps it on this machine)",
+            args.host
+        ),
+        None => Ok(Some("127.0.0.1".to_string())),
+        Some(host) => {
+            if !is_loopback_name(host) {
+                output::warning(&format!(
+                    "--ui-host {host} exposes the inspector beyond this machine: whoever reaches                      it sees every delivery (replaying one also needs the token in its URL)"
+                ));
+            }
+            Ok(Some(host.clone()))
+        }
+    }
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

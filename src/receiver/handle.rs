@@ -114,7 +114,7 @@ async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Fu
     }
     let response = respond(&judgement, exchange.forwarded.as_ref());
     if let Some(observer) = &shared.observer {
-        let _ = observer.send(Arc::new(exchange));
+        observer.notify(Arc::new(exchange));
     }
     response
 }

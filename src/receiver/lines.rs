@@ -214,7 +214,7 @@ pub fn json(exchange: &Exchange) -> String {
 
 /// The payload's identifying data fields (name, email), as display strings, in `KEY_FIELDS`
 /// order.
-fn key_fields(payload: Option<&Value>) -> Vec<(&'static str, String)> {
+pub fn key_fields(payload: Option<&Value>) -> Vec<(&'static str, String)> {
     let data = payload
         .and_then(|payload| payload.get("data"))
         .and_then(Value::as_object);

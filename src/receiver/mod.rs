@@ -4,13 +4,14 @@
 //! Submodules, one job each: `handle` (one request through the checks), `verdict` (what was
 //! concluded and the answer's body), `dedupe` (bounded duplicate memory), `save` (the `--save`
 //! file), `forward` (`--forward-to`), `simulate` (failure simulation), `printer` (the lines on
-//! the terminal, and the counts).
+//! the terminal, and the counts), `observer` (who hears of each request once it is answered).
 
 pub mod dedupe;
 mod exchange;
 mod forward;
 mod handle;
 mod lines;
+pub mod observer;
 mod printer;
 mod save;
 pub mod simulate;
@@ -35,6 +36,8 @@ use crate::wire::{Client, WebhookUrl};
 use dedupe::Dedupe;
 pub use exchange::Exchange;
 use forward::Forwarder;
+pub use lines::key_fields;
+pub use observer::{Observed, Observer};
 use printer::Printer;
 pub use printer::Summary;
 use save::Saver;
@@ -80,7 +83,7 @@ struct Shared {
     forwarder: Option<Forwarder>,
     simulation: Simulation,
     printer: Printer,
-    observer: Option<mpsc::UnboundedSender<Arc<Exchange>>>,
+    observer: Option<Observer>,
 }
 
 impl Shared {
@@ -117,7 +120,7 @@ impl Receiver {
         host: &str,
         port: u16,
         config: Config,
-        observer: Option<mpsc::UnboundedSender<Arc<Exchange>>>,
+        observer: Option<Observer>,
     ) -> anyhow::Result<Receiver> {
         if !config.path.starts_with('/') {
             anyhow::bail!("--path {} must start with /", config.path);

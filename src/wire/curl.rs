@@ -50,12 +50,14 @@ pub fn quote(text: &str) -> String {
 }
 
 /// Bytes as a `printf` format that prints exactly them: printable ASCII as is (`%` and `\`
-/// doubled), everything else as `\ooo`, and never a single quote.
+/// doubled), everything else as `\ooo`, and never a single quote (nor a leading `-`, which
+/// printf would take for an option).
 fn printf_escaped(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(bytes.len() * 2);
-    for &byte in bytes {
+    for (index, &byte) in bytes.iter().enumerate() {
         match byte {
             b'%' => text.push_str("%%"),
+            b'-' if index == 0 => text.push_str("\\055"),
             b'\\' => text.push_str("\\\\"),
             b' '..=b'~' if byte != b'\'' => text.push(byte as char),
             _ => text.push_str(&format!("\\{byte:03o}")),
@@ -94,6 +96,7 @@ mod tests {
             &b"{\"a\":\"it's 100% \\\\ fine\"}\n"[..],
             &b"\x00\xff\x80'%\\\n\r\t"[..],
             &b"@etc/passwd"[..],
+            &b"-\xff not an option"[..],
         ] {
             let command = command("http://x/", &headers, Body::Bytes(body));
             assert!(command.contains("-H 'X-Webhook-Signature: sha256=ab'"));

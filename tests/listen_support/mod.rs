@@ -89,6 +89,20 @@ impl Listen {
         false
     }
 
+    /// The first printed line that starts with `prefix`, waiting for it (up to 20 s).
+    pub fn line_starting(&self, prefix: &str) -> String {
+        assert!(
+            self.wait_for_line(prefix),
+            "no line starting with {prefix:?}"
+        );
+        let lines = self.lines.lock().unwrap();
+        lines
+            .iter()
+            .find(|line| line.starts_with(prefix))
+            .cloned()
+            .unwrap_or_else(|| panic!("no line starting with {prefix:?} in {lines:?}"))
+    }
+
     /// Sends a signal with kill(1) and waits for the exit; returns the exit code, stdout lines
     /// after the first, and stderr.
     pub fn stop(mut self, signal: &str) -> (Option<i32>, Vec<String>, String) {

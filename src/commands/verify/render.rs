@@ -7,6 +7,7 @@ use colored::Colorize;
 use serde::Serialize;
 
 use super::Report;
+use crate::diagnose::{DiagnosisReport, SignatureReport};
 use crate::signature::Verdict;
 
 /// `verify --format json` (schemas/output/verify.schema.json).
@@ -32,25 +33,7 @@ struct RequestReport<'a> {
     signature: SignatureReport,
     /// The other checks that failed (headers, --tolerance).
     problems: &'a [String],
-    diagnosis: Option<DiagnosisReport<'a>>,
-}
-
-#[derive(Serialize)]
-struct SignatureReport {
-    ok: bool,
-    /// The 1-based position of the secret that matched.
-    secret: Option<usize>,
-    problem: Option<String>,
-}
-
-#[derive(Serialize)]
-struct DiagnosisReport<'a> {
-    explained: bool,
-    causes: Vec<&'static str>,
-    /// The 1-based position of the secret the repaired request matches.
-    secret: Option<usize>,
-    message: String,
-    notes: &'a [String],
+    diagnosis: Option<DiagnosisReport>,
 }
 
 impl<'a> VerifyReport<'a> {
@@ -72,34 +55,14 @@ impl<'a> VerifyReport<'a> {
 impl<'a> RequestReport<'a> {
     fn new(report: &'a Report) -> Self {
         let signature = match &report.verdict {
-            Some(Verdict::Valid { secret_index }) => SignatureReport {
-                ok: true,
-                secret: Some(secret_index + 1),
-                problem: None,
-            },
-            Some(Verdict::Invalid(problem)) => SignatureReport {
-                ok: false,
-                secret: None,
-                problem: Some(problem.to_string()),
-            },
+            Some(verdict) => SignatureReport::new(verdict),
             None => SignatureReport {
                 ok: false,
                 secret: None,
                 problem: Some("not checked: the request could not be read".to_string()),
             },
         };
-        let diagnosis = report.diagnosis.as_ref().map(|diagnosis| {
-            let explanation = diagnosis.explanation.as_ref();
-            DiagnosisReport {
-                explained: explanation.is_some(),
-                causes: explanation.map_or(Vec::new(), |e| {
-                    e.causes.iter().map(|cause| cause.id()).collect()
-                }),
-                secret: explanation.map(|e| e.secret_index + 1),
-                message: diagnosis.message(),
-                notes: &diagnosis.notes,
-            }
-        });
+        let diagnosis = report.diagnosis.as_ref().map(DiagnosisReport::new);
         RequestReport {
             source: &report.source,
             event: report.event.as_deref(),
