@@ -286,8 +286,10 @@ mod listen_support_free {
     use std::process::{Child, Command, Stdio};
 
     pub fn start() -> (Child, String, BufReader<std::process::ChildStdout>) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_titancard-wh"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_titancard-wh"));
+        let mut child = crate::common::hermetic(&mut command)
             .args([
+                "--no-config",
                 "listen",
                 "--port",
                 "0",
@@ -296,7 +298,6 @@ mod listen_support_free {
                 "--secret",
                 super::SECRET,
             ])
-            .env_remove("TITANCARD_WEBHOOK_SECRET")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -453,12 +454,31 @@ fn parser_errors_are_one_line_and_obey_color() {
     );
     assert!(!stderr.contains('\u{1b}'));
     // A missing argument: the error and the usage line.
-    let output = cmd().args(["probe", "--color=never"]).output().unwrap();
+    let output = cmd().args(["replay", "--color=never"]).output().unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
     assert!(stderr.starts_with(
-        "titancard-wh: error: the following required arguments were not provided: --url <URL>\n  usage: titancard-wh probe"
+        "titancard-wh: error: the following required arguments were not provided: <FILE>\n  usage: titancard-wh replay"
     ), "{stderr}");
+    // A URL may come from the project file, so its absence is found after parsing: still one
+    // line, naming --url, exit 2.
+    for command in ["probe", "replay x.jsonl", "send card.viewed --secret s"] {
+        let output = cmd()
+            .args(command.split(' '))
+            .arg("--color=never")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("titancard-wh: error: no URL")
+                && stderr.ends_with(
+                    ": pass --url URL (--no-config: the project file is not read)\n"
+                ),
+            "{stderr}"
+        );
+    }
     // NO_COLOR is honoured in auto; --color always colours the prefix.
     let output = cmd()
         .args(["send", "card.viewd"])

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::Outcome;
 use crate::cli::ListenArgs;
+use crate::config::Settings;
 use crate::output::{self, Format};
 use crate::receiver::simulate::Simulation;
 use crate::receiver::{Config, Receiver};
@@ -14,9 +15,13 @@ use crate::receiver::{Config, Receiver};
 /// How long in-flight requests may take to finish after a stop signal, beyond `--delay`.
 const GRACE: Duration = Duration::from_secs(30);
 
-/// Runs `listen`.
-pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
-    let secrets = args.secret.resolve()?;
+/// Runs `listen`: port, record file, secret and relay from the flags, else the profile.
+pub fn run(args: ListenArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let secrets = args.secret.resolve(settings)?;
+    let port = settings.listen_port(args.port).value;
+    let save = settings
+        .listen_save(args.save.as_deref())
+        .map(|save| save.value);
     let simulation = Simulation::new(
         args.status,
         args.fail_rate,
@@ -24,17 +29,16 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
         args.delay,
     );
     let grace = GRACE + args.delay.unwrap_or_default();
-    let forward_to = args
-        .forward_to
-        .clone()
-        .map(|url| (url, args.trust.client()));
+    let forward_to = settings
+        .forward_targets(args.forward_to.as_ref())?
+        .map(|targets| (targets, args.trust.client()));
     let config = Config {
         path: args.path.clone(),
         max_body: args.max_body,
         secrets,
         read_timeout: args.read_timeout,
         dedupe_capacity: args.dedupe_capacity,
-        save: args.save.clone(),
+        save,
         forward_to,
         simulation,
         log: Some(args.format),
@@ -42,7 +46,7 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
     };
     let format = args.format;
     crate::runtime()?.block_on(async move {
-        let receiver = Receiver::start(&args.host, args.port, config, None).await?;
+        let receiver = Receiver::start(&args.host, port, config, None).await?;
         if !receiver.addr().ip().is_loopback() {
             crate::output::warning(&format!(
                 "listening on {} exposes the receiver beyond this machine",

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crate::Outcome;
 use crate::cli::SignArgs;
+use crate::config::Settings;
 use crate::input;
 use crate::output;
 use crate::payload::event_name;
@@ -12,8 +13,8 @@ use crate::signature::sign;
 use crate::wire::{curl, webhook_headers};
 
 /// Runs `sign`.
-pub fn run(args: SignArgs) -> anyhow::Result<Outcome> {
-    let secrets = args.secret.resolve()?;
+pub fn run(args: SignArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let secrets = args.secret.resolve(settings)?;
     let file = args.file.as_deref();
     let body = input::read(file)?;
     if body.is_empty() {
