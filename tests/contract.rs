@@ -16,7 +16,7 @@ use serde_json::Value;
 const SECRET: &str = "whsec_contract";
 
 /// Every published output schema, by command.
-const SCHEMAS: [&str; 11] = [
+const SCHEMAS: [&str; 12] = [
     "events",
     "events-show",
     "send",
@@ -28,6 +28,7 @@ const SCHEMAS: [&str; 11] = [
     "probe",
     "replay",
     "demo",
+    "config-show",
 ];
 
 fn stdout_of(args: &[&str], code: i32) -> Vec<u8> {
@@ -473,9 +474,8 @@ fn parser_errors_are_one_line_and_obey_color() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(
             stderr.starts_with("titancard-wh: error: no URL")
-                && stderr.ends_with(
-                    ": pass --url URL (--no-config: the project file is not read)\n"
-                ),
+                && stderr
+                    .ends_with(": pass --url URL (--no-config: the project file is not read)\n"),
             "{stderr}"
         );
     }
