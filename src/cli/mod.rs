@@ -74,16 +74,26 @@ pub struct Cli {
 
     /// Read this project file (default: TITANCARD_WH_CONFIG, else the first titancard-wh.toml
     /// up to the repository root, else ~/.config/titancard-wh/config.toml)
-    #[arg(long, value_name = "PATH", global = true)]
+    #[arg(
+        long,
+        value_name = "PATH",
+        global = true,
+        help_heading = "Project file"
+    )]
     pub config: Option<PathBuf>,
 
     /// Read no project file
-    #[arg(long, global = true, conflicts_with_all = ["config", "profile"])]
+    #[arg(long, global = true, conflicts_with_all = ["config", "profile"], help_heading = "Project file")]
     pub no_config: bool,
 
     /// Use this profile of the project file (default: TITANCARD_WH_PROFILE, else the file's
     /// default_profile)
-    #[arg(long, value_name = "NAME", global = true)]
+    #[arg(
+        long,
+        value_name = "NAME",
+        global = true,
+        help_heading = "Project file"
+    )]
     pub profile: Option<String>,
 
     #[command(subcommand)]

@@ -28,6 +28,7 @@ use crate::wire::WebhookUrl;
   titancard-wh send connection.created --dry-run
   titancard-wh send connection.created --url URL --retry-schedule 1s,2s,3s
   titancard-wh send --all --url URL --count 10000 --concurrency 64
+  titancard-wh --profile staging send --all    # URLs from titancard-wh.toml
 
 Exit codes:
   0  every delivery got a 2xx answer
@@ -133,6 +134,7 @@ pub struct SendArgs {
   titancard-wh listen --secret whsec_test \\
     --forward-to http://localhost:3000/webhook
   titancard-wh listen --secret whsec_test --fail-first 2 --delay 2s
+  titancard-wh listen    # port, save file, secret, relay from titancard-wh.toml
 
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM
@@ -142,7 +144,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "HOST", default_value = "127.0.0.1")]
     pub host: String,
 
-    /// The port to bind (0 picks a free one; the address is printed first) (default: the
+    /// The port to bind; 0 picks a free one, and the address is printed first (default: the
     /// profile's listen.port, else 8787)
     #[arg(short, long, value_name = "PORT")]
     pub port: Option<u16>,

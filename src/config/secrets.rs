@@ -45,26 +45,7 @@ pub fn resolve(
     env_value: Option<&str>,
     no_secret_hint: &str,
 ) -> anyhow::Result<Secrets> {
-    let mut sources = vec![
-        Source {
-            label: "--secret".to_string(),
-            read: (!flags.values.is_empty())
-                .then(|| Ok(flags.values.iter().map(Secret::new).collect())),
-        },
-        Source {
-            label: "--secret-file".to_string(),
-            read: flags.file.map(read_secret_file),
-        },
-    ];
-    if let Some(profile) = profile {
-        sources.push(from_profile(profile));
-    }
-    sources.push(Source {
-        label: SECRET_ENV.to_string(),
-        read: env_value
-            .filter(|value| !value.is_empty())
-            .map(|value| Ok(vec![Secret::new(value)])),
-    });
+    let mut sources = sources(flags, profile, env_value);
     let Some(index) = sources.iter().position(|source| source.read.is_some()) else {
         bail!(
             "no secret given: pass --secret SECRET, --secret-file FILE, or set \
@@ -81,18 +62,57 @@ pub fn resolve(
         .map(|source| source.label.as_str())
         .collect();
     if !later.is_empty() {
-        let (holds, come) = if later.len() == 1 {
-            ("holds a different one", "comes")
-        } else {
-            ("hold different ones", "come")
-        };
-        output::warning(&format!(
-            "using the secret from {}: {} {holds}, and {come} later in the order {ORDER}",
-            sources[index].label,
-            later.join(" and "),
-        ));
+        notice(&sources[index].label, &later);
     }
     Secrets::new(used)
+}
+
+/// The sources, in their order.
+fn sources(
+    flags: &SecretFlags<'_>,
+    profile: Option<&ProfileSecret<'_>>,
+    env_value: Option<&str>,
+) -> Vec<Source> {
+    let mut sources = vec![
+        Source {
+            label: "--secret".to_string(),
+            read: (!flags.values.is_empty())
+                .then(|| Ok(flags.values.iter().map(Secret::new).collect())),
+        },
+        Source {
+            label: "--secret-file".to_string(),
+            read: flags.file.map(read_secret_file),
+        },
+    ];
+    if let Some(profile) = profile {
+        sources.push(from_profile(profile));
+    }
+    // A profile whose secret_env is TITANCARD_WEBHOOK_SECRET already stands for it.
+    let env_is_the_profiles = profile.is_some_and(
+        |profile| matches!(&profile.declared.value, SecretRef::Env(var) if var == SECRET_ENV),
+    );
+    if !env_is_the_profiles {
+        sources.push(Source {
+            label: SECRET_ENV.to_string(),
+            read: env_value
+                .filter(|value| !value.is_empty())
+                .map(|value| Ok(vec![Secret::new(value)])),
+        });
+    }
+    sources
+}
+
+/// The one line that says which source was used, and why, when later ones differ.
+fn notice(used: &str, later: &[&str]) {
+    let (holds, come) = if later.len() == 1 {
+        ("holds a different one", "comes")
+    } else {
+        ("hold different ones", "come")
+    };
+    output::warning(&format!(
+        "using the secret from {used}: {} {holds}, and {come} later in the order {ORDER}",
+        later.join(" and "),
+    ));
 }
 
 /// The profile's `secret_env` or `secret_file`: once a profile names a source, that source must
@@ -238,6 +258,27 @@ mod tests {
             file: None,
         };
         assert_eq!(first(resolve(&flags, Some(&profile), None, "")), "f");
+    }
+
+    #[test]
+    fn a_profile_naming_the_default_variable_is_one_source_not_two() {
+        let env_ref = declared(SecretRef::Env(SECRET_ENV.into()));
+        let profile = ProfileSecret {
+            profile: "local",
+            declared: &env_ref,
+            env_value: Some("same"),
+        };
+        let values = ["other".to_string()];
+        let flags = SecretFlags {
+            values: &values,
+            file: None,
+        };
+        let labels: Vec<String> = sources(&flags, Some(&profile), Some("same"))
+            .into_iter()
+            .filter(|source| source.read.is_some())
+            .map(|source| source.label)
+            .collect();
+        assert_eq!(labels.len(), 2, "{labels:?}");
     }
 
     #[cfg(unix)]
