@@ -5,16 +5,16 @@
 //! Pure: bytes in, explanation out. Candidates are only built after a failed verification, and
 //! the newline and CRLF ones are streamed into the MAC rather than copied.
 
-use hmac::Mac;
-
 use crate::secret::Secret;
 
+mod candidates;
 mod json;
 
 use crate::contract::SCHEME_PREFIX;
-use crate::signature::{HmacSha256, keyed_mac, parse_header};
-pub use json::{JsonStyle, encode};
-use json::{KeyOrder, in_sample_order, json_styles};
+use crate::signature::{Signer, parse_header};
+use candidates::body_candidates;
+pub use json::JsonStyle;
+use json::KeyOrder;
 
 /// Bodies larger than this are not parsed and re-encoded as JSON (each candidate is a full copy).
 pub const MAX_JSON_CANDIDATE_BODY: usize = 8 * 1024 * 1024;
@@ -228,9 +228,9 @@ pub fn diagnose(secrets: &[Secret], body: &[u8], header: Option<&str>) -> Option
             };
             let (candidate, body_cause) = &bodies[b];
             for (secret_index, secret) in keys.iter() {
-                let mut mac = keyed_mac(secret);
+                let mut mac = Signer::new(secret).mac();
                 candidate.feed(&mut mac);
-                if mac.verify_slice(expected).is_ok() {
+                if mac.matches(expected) {
                     let mut causes = fixes.clone();
                     causes.extend(body_cause.clone());
                     if trimmed_keys {
@@ -291,117 +291,6 @@ fn header_candidates(value: &str) -> Vec<(Option<[u8; 32]>, Vec<Cause>)> {
             && let Ok(bytes) = parse_header(&text)
         {
             out.push((Some(bytes), causes));
-        }
-    }
-    out
-}
-
-/// A body to try, fed to the MAC without copying where possible.
-enum Candidate<'a> {
-    Slice(&'a [u8]),
-    WithSuffix(&'a [u8], &'static [u8]),
-    CrlfToLf(&'a [u8]),
-    LfToCrlf(&'a [u8]),
-    Owned(Vec<u8>),
-}
-
-impl Candidate<'_> {
-    fn feed(&self, mac: &mut HmacSha256) {
-        match self {
-            Candidate::Slice(body) => mac.update(body),
-            Candidate::WithSuffix(body, suffix) => {
-                mac.update(body);
-                mac.update(suffix);
-            }
-            Candidate::CrlfToLf(body) => {
-                let mut start = 0;
-                for at in memchr::memmem::find_iter(body, b"\r\n") {
-                    mac.update(&body[start..at]);
-                    start = at + 1;
-                }
-                mac.update(&body[start..]);
-            }
-            Candidate::LfToCrlf(body) => {
-                let mut start = 0;
-                for at in memchr::memchr_iter(b'\n', body) {
-                    if at == 0 || body[at - 1] != b'\r' {
-                        mac.update(&body[start..at]);
-                        mac.update(b"\r\n");
-                        start = at + 1;
-                    }
-                }
-                mac.update(&body[start..]);
-            }
-            Candidate::Owned(bytes) => mac.update(bytes),
-        }
-    }
-}
-
-/// The body as received (index 0), then each form it may have had when it was signed.
-fn body_candidates<'a>(
-    body: &'a [u8],
-    notes: &mut Vec<String>,
-) -> Vec<(Candidate<'a>, Option<Cause>)> {
-    let mut out = vec![(Candidate::Slice(body), None)];
-    if let Some(stripped) = body.strip_suffix(b"\r\n") {
-        out.push((
-            Candidate::Slice(stripped),
-            Some(Cause::BodyGainedEnding("\r\n")),
-        ));
-    } else if let Some(stripped) = body.strip_suffix(b"\n") {
-        out.push((
-            Candidate::Slice(stripped),
-            Some(Cause::BodyGainedEnding("\n")),
-        ));
-    }
-    out.push((
-        Candidate::WithSuffix(body, b"\n"),
-        Some(Cause::BodyLostEnding("\n")),
-    ));
-    out.push((
-        Candidate::WithSuffix(body, b"\r\n"),
-        Some(Cause::BodyLostEnding("\r\n")),
-    ));
-    if memchr::memmem::find(body, b"\r\n").is_some() {
-        out.push((Candidate::CrlfToLf(body), Some(Cause::BodyLfToCrlf)));
-    }
-    let lone_lf = memchr::memchr_iter(b'\n', body).any(|at| at == 0 || body[at - 1] != b'\r');
-    if lone_lf {
-        out.push((Candidate::LfToCrlf(body), Some(Cause::BodyCrlfToLf)));
-    }
-    if body.len() > MAX_JSON_CANDIDATE_BODY {
-        notes.push(format!(
-            "the body is larger than {} MiB, so re-serialized JSON forms were not tried",
-            MAX_JSON_CANDIDATE_BODY / (1024 * 1024)
-        ));
-        return out;
-    }
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return out;
-    };
-    // The same value in TitanCard's key order, when the body names a catalogue event.
-    let restored = value
-        .get("event")
-        .and_then(serde_json::Value::as_str)
-        .and_then(crate::events::find)
-        .map(|spec| in_sample_order(&value, &spec.sample_value()));
-    let as_received = json_styles(&[KeyOrder::AsGiven, KeyOrder::Sorted]);
-    let candidates = as_received.map(|style| (style, &value)).chain(
-        restored
-            .iter()
-            .flat_map(|restored| json_styles(&[KeyOrder::Catalogue]).map(move |s| (s, restored))),
-    );
-    let mut seen: Vec<Vec<u8>> = vec![body.to_vec()];
-    for (style, value) in candidates {
-        let Ok(bytes) = encode(value, style) else {
-            continue;
-        };
-        if !seen.contains(&bytes) {
-            seen.push(bytes.clone());
-            out.push((
-                Candidate::Owned(bytes),
-                Some(Cause::BodyReserialized(style)),
-            ));
         }
     }
     out

@@ -1,10 +1,40 @@
 //! Reading what the user hands a command: a file byte for byte, or standard input for `-` (or no
-//! path at all), with the name messages use for it.
+//! path at all), with the name messages use for it; whole, or, past a size, its first bytes and
+//! a reader for the rest, so that a large body can be hashed as it streams by.
 
 use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
+
+/// An input opened with a limit on what is held.
+pub enum Opened {
+    /// All of it, within the limit.
+    Whole(Vec<u8>),
+    /// More than the limit: its first bytes, and the rest to read.
+    Large { head: Vec<u8>, rest: Box<dyn Read> },
+}
+
+/// Opens a file, or stdin for `-` or no path, holding at most `hold` bytes.
+pub fn open(path: Option<&Path>, hold: usize) -> anyhow::Result<Opened> {
+    let (mut reader, name): (Box<dyn Read>, String) = match file(path) {
+        Some(path) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            (Box::new(file), path.display().to_string())
+        }
+        None => (Box::new(std::io::stdin()), "standard input".to_string()),
+    };
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(hold as u64 + 1)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {name}"))?;
+    if head.len() <= hold {
+        return Ok(Opened::Whole(head));
+    }
+    Ok(Opened::Large { head, rest: reader })
+}
 
 /// The file to read, or `None` for standard input (`-` counts as standard input).
 pub fn file(path: Option<&Path>) -> Option<&Path> {

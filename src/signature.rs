@@ -3,59 +3,94 @@
 //!
 //! Pure: bytes in, verdict out; no I/O and no clock.
 
-use hmac::{KeyInit, Mac};
+use ring::hmac;
+use subtle::ConstantTimeEq;
 
 use crate::contract::{SCHEME_PREFIX, SIGNATURE_HEX_DIGITS};
 use crate::secret::Secret;
 
-/// HMAC-SHA256, the reference's signing algorithm.
-pub type HmacSha256 = hmac::Hmac<sha2::Sha256>;
-
-/// A fresh MAC keyed with `secret`, for callers that feed the body in pieces.
-pub fn keyed_mac(secret: &Secret) -> HmacSha256 {
-    // HMAC accepts keys of any length, so this cannot fail.
-    <HmacSha256 as KeyInit>::new_from_slice(secret.as_bytes())
-        .expect("HMAC-SHA256 takes keys of any length")
-}
+/// The length of an HMAC-SHA256 tag.
+pub const TAG_LEN: usize = 32;
 
 /// The header value for `body`: `sha256=` followed by 64 lowercase hex digits.
 pub fn sign(secret: &Secret, body: &[u8]) -> String {
     Signer::new(secret).sign(body)
 }
 
-/// A MAC keyed once and cloned for each body, for callers that sign many bodies with one secret
-/// (load mode): the key schedule is paid once, not per body.
+/// HMAC-SHA256 keyed once with a secret (ring's, with assembly SHA-256 for CPUs with and
+/// without SHA extensions); each body gets a fresh `Mac` from it, so the key schedule is paid
+/// once, not per body (load mode signs thousands).
 #[derive(Clone)]
 pub struct Signer {
-    keyed: HmacSha256,
+    key: hmac::Key,
 }
+
+/// One HMAC being computed: fed the body in pieces (a stream, or a body with its corruptions
+/// undone), then compared in constant time.
+#[derive(Clone)]
+pub struct Mac(hmac::Context);
 
 impl Signer {
     pub fn new(secret: &Secret) -> Self {
         Signer {
-            keyed: keyed_mac(secret),
+            key: hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes()),
         }
     }
 
+    /// A fresh MAC to feed a body to.
+    pub fn mac(&self) -> Mac {
+        Mac(hmac::Context::with_key(&self.key))
+    }
+
     /// The raw 32-byte HMAC-SHA256 of `body`.
-    pub fn digest(&self, body: &[u8]) -> [u8; 32] {
-        let mut mac = self.keyed.clone();
+    pub fn digest(&self, body: &[u8]) -> [u8; TAG_LEN] {
+        let mut mac = self.mac();
         mac.update(body);
-        mac.finalize().into_bytes().into()
+        mac.tag()
     }
 
     /// The 64 lowercase hex digits of the signature of `body`, without the `sha256=` prefix.
     pub fn hex_digits(&self, body: &[u8]) -> [u8; SIGNATURE_HEX_DIGITS] {
-        let mut digits = [0u8; SIGNATURE_HEX_DIGITS];
-        // 32 bytes always fill exactly 64 hex digits.
-        let _ = hex::encode_to_slice(self.digest(body), &mut digits);
-        digits
+        hex_digits(&self.digest(body))
     }
 
     /// The header value for `body`: `sha256=` followed by 64 lowercase hex digits.
     pub fn sign(&self, body: &[u8]) -> String {
-        format!("{SCHEME_PREFIX}{}", hex::encode(self.digest(body)))
+        header_value(&self.digest(body))
     }
+}
+
+impl Mac {
+    /// Feeds the next piece of the body.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The tag of everything fed.
+    pub fn tag(self) -> [u8; TAG_LEN] {
+        let mut tag = [0u8; TAG_LEN];
+        tag.copy_from_slice(self.0.sign().as_ref());
+        tag
+    }
+
+    /// Whether the tag of everything fed equals `expected`, compared in constant time (the time
+    /// does not depend on where the first differing byte is).
+    pub fn matches(self, expected: &[u8; TAG_LEN]) -> bool {
+        bool::from(self.tag().ct_eq(expected))
+    }
+}
+
+/// A tag as its 64 lowercase hex digits.
+fn hex_digits(tag: &[u8; TAG_LEN]) -> [u8; SIGNATURE_HEX_DIGITS] {
+    let mut digits = [0u8; SIGNATURE_HEX_DIGITS];
+    // 32 bytes always fill exactly 64 hex digits.
+    let _ = hex::encode_to_slice(tag, &mut digits);
+    digits
+}
+
+/// A tag as the header value `sha256=<hex>`.
+pub fn header_value(tag: &[u8; TAG_LEN]) -> String {
+    format!("{SCHEME_PREFIX}{}", hex::encode(tag))
 }
 
 /// Why a signature header value is not a well-formed `sha256=<64 lowercase hex>`, or why a
@@ -82,7 +117,7 @@ pub enum SignatureProblem {
 
 /// Parses a header value strictly, as the reference's receivers compare it: exactly `sha256=`
 /// then 64 lowercase hex digits, nothing around them.
-pub fn parse_header(value: &str) -> Result<[u8; 32], SignatureProblem> {
+pub fn parse_header(value: &str) -> Result<[u8; TAG_LEN], SignatureProblem> {
     if value.is_empty() {
         return Err(SignatureProblem::Empty);
     }
@@ -105,7 +140,7 @@ pub fn parse_header(value: &str) -> Result<[u8; 32], SignatureProblem> {
     if hex_part.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(SignatureProblem::UpperCaseHex);
     }
-    let mut bytes = [0u8; 32];
+    let mut bytes = [0u8; TAG_LEN];
     hex::decode_to_slice(hex_part, &mut bytes).map_err(|_| SignatureProblem::NotHex)?;
     Ok(bytes)
 }
@@ -127,33 +162,61 @@ impl Verdict {
 }
 
 /// Checks `header` (the X-Webhook-Signature value, if any) against `body` with each secret in
-/// turn. Comparison is constant time (hmac's `verify_slice`) on the decoded bytes.
+/// turn. Comparison is constant time on the decoded bytes.
 pub fn verify(secrets: &[Secret], body: &[u8], header: Option<&str>) -> Verdict {
-    verify_with(secrets, header, |mac| mac.update(body))
+    let signers: Vec<Signer> = secrets.iter().map(Signer::new).collect();
+    verify_with(&signers, body, header)
 }
 
-/// Like `verify`, but `feed` supplies the body to each keyed MAC, so a large body can be streamed
-/// rather than held in memory.
-pub fn verify_with(
-    secrets: &[Secret],
-    header: Option<&str>,
-    mut feed: impl FnMut(&mut HmacSha256),
-) -> Verdict {
-    let Some(value) = header else {
-        return Verdict::Invalid(SignatureProblem::Missing);
-    };
-    let expected = match parse_header(value) {
-        Ok(bytes) => bytes,
+/// `verify` with the secrets already keyed (a receiver keys them once, not per request).
+pub fn verify_with(signers: &[Signer], body: &[u8], header: Option<&str>) -> Verdict {
+    let mut checker = match Checker::new(signers, header) {
+        Ok(checker) => checker,
         Err(problem) => return Verdict::Invalid(problem),
     };
-    for (secret_index, secret) in secrets.iter().enumerate() {
-        let mut mac = keyed_mac(secret);
-        feed(&mut mac);
-        if mac.verify_slice(&expected).is_ok() {
-            return Verdict::Valid { secret_index };
+    checker.update(body);
+    checker.verdict()
+}
+
+/// A streaming check of one header against several secrets: one MAC per secret, all fed the
+/// body as it is read, so a large body is read once and never held.
+pub struct Checker {
+    expected: [u8; TAG_LEN],
+    macs: Vec<Mac>,
+}
+
+impl Checker {
+    /// A check of `header` against each secret's signer; the header's problem when it is
+    /// missing or malformed (then there is nothing to compute).
+    pub fn new(signers: &[Signer], header: Option<&str>) -> Result<Self, SignatureProblem> {
+        let expected = parse_header(header.ok_or(SignatureProblem::Missing)?)?;
+        Ok(Checker {
+            expected,
+            macs: signers.iter().map(Signer::mac).collect(),
+        })
+    }
+
+    /// Feeds the next piece of the body to every secret's MAC.
+    pub fn update(&mut self, bytes: &[u8]) {
+        for mac in &mut self.macs {
+            mac.update(bytes);
         }
     }
-    Verdict::Invalid(SignatureProblem::Mismatch)
+
+    /// Valid with the first secret whose MAC matches, else a mismatch.
+    pub fn verdict(self) -> Verdict {
+        let expected = self.expected;
+        // Every MAC is finished and compared, whatever the first one says.
+        let matched: Vec<bool> = self
+            .macs
+            .into_iter()
+            .map(|mac| mac.matches(&expected))
+            .collect();
+        match matched.iter().position(|matched| *matched) {
+            Some(secret_index) => Verdict::Valid { secret_index },
+            None => Verdict::Invalid(SignatureProblem::Mismatch),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! ignoring it would send a payload the user did not ask for.
 
 mod edit;
+mod envelope;
 pub mod field_path;
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -16,6 +17,7 @@ use serde_json::Value;
 
 use crate::events::EventSpec;
 use crate::schema::validate_payload;
+pub use envelope::envelope_head;
 use field_path::{FieldPath, PathError, parse_path};
 
 /// Why an override cannot be applied, in words that name the path and the way out.

@@ -183,7 +183,7 @@ async fn admit(shared: &Shared, parts: &Parts, incoming: Incoming) -> Result<Byt
 /// delivery (its dedupe key reserved), or the judgement that rejects it.
 fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Judgement {
     let signature_header = headers.get(HEADER_SIGNATURE);
-    let secret_index = match signature::verify(shared.secrets.all(), &body, signature_header) {
+    let secret_index = match signature::verify_with(&shared.signers, &body, signature_header) {
         signature::Verdict::Valid { secret_index } => secret_index,
         signature::Verdict::Invalid(problem) => {
             return Judgement::rejected(Verdict::InvalidSignature(problem), body, None);

@@ -30,6 +30,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::output::Format;
 use crate::secret::Secrets;
+use crate::signature::Signer;
 use crate::wire::{Client, Targets};
 use dedupe::Dedupe;
 pub use exchange::Exchange;
@@ -72,6 +73,8 @@ struct Shared {
     path: String,
     max_body: usize,
     secrets: Secrets,
+    /// The secrets keyed once, for every request's check.
+    signers: Vec<Signer>,
     read_timeout: Duration,
     dedupe: Mutex<Dedupe>,
     saver: Option<Saver>,
@@ -139,6 +142,7 @@ impl Receiver {
         let shared = Arc::new(Shared {
             path: config.path.clone(),
             max_body: config.max_body,
+            signers: config.secrets.all().iter().map(Signer::new).collect(),
             secrets: config.secrets,
             read_timeout: config.read_timeout,
             dedupe: Mutex::new(Dedupe::new(config.dedupe_capacity)),

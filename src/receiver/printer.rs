@@ -2,8 +2,8 @@
 //! by a thread of its own in batches; the running counts; the summary at the end.
 
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
-use std::sync::{Mutex, mpsc};
+use std::io::Write;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -83,28 +83,52 @@ struct SummaryCounts<'a> {
     by_reason: &'a BTreeMap<&'static str, u64>,
 }
 
-/// How many lines may wait for the printing thread.
-const PRINT_QUEUE: usize = 16 * 1024;
+/// How long the printing thread gathers lines before it writes them, once it is awake.
+const BATCH: Duration = Duration::from_millis(20);
+/// How much text may wait for the printing thread; past that, requests wait for it rather than
+/// memory growing.
+const MAX_PENDING: usize = 16 * 1024 * 1024;
 
-/// What the printing thread is asked to do.
-#[derive(Debug)]
-enum Message {
-    Line(String),
-    /// Write out everything before this, then acknowledge.
-    Flush(mpsc::SyncSender<()>),
+/// The lines waiting to be written, shared with the printing thread.
+#[derive(Debug, Default)]
+struct Pending {
+    text: String,
+    /// The thread sleeps until told: set when it found nothing to write.
+    asleep: bool,
+    /// Flushes asked for, and the last one done.
+    flush_wanted: u64,
+    flush_done: u64,
+}
+
+#[derive(Debug, Default)]
+struct Queue {
+    pending: Mutex<Pending>,
+    /// Wakes the printing thread (only from its sleep, or for a flush).
+    wake: Condvar,
+    /// Tells producers and flushers that text was written.
+    written: Condvar,
+}
+
+impl Queue {
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// The printer and counter of one receiver.
 ///
-/// Lines go to a printing thread that writes them as they come and, under load, in batches (one
-/// `write` for all the lines waiting), so that a slow terminal or pipe never holds up a request.
+/// Lines are appended to a buffer that a printing thread writes out in batches (one `write` for
+/// everything gathered over `BATCH`): under load, a request adds its line without a system call
+/// or a wake-up, and a slow terminal or pipe never holds up a request.
 #[derive(Debug)]
 pub struct Printer {
     format: Option<Format>,
     /// `-v`: each request's headers and body (and the app's answer) under its line.
     verbose: bool,
     summary: Mutex<Summary>,
-    printer: Option<mpsc::SyncSender<Message>>,
+    queue: Option<Arc<Queue>>,
 }
 
 impl Printer {
@@ -112,7 +136,7 @@ impl Printer {
     /// counter when `None`.
     pub fn new(format: Option<Format>, verbose: bool) -> Self {
         Printer {
-            printer: format.and_then(|_| spawn_printer()),
+            queue: format.and_then(|_| spawn_printer()),
             format,
             verbose,
             summary: Mutex::new(Summary::default()),
@@ -121,11 +145,14 @@ impl Printer {
 
     /// Waits (briefly) until every line so far is written out.
     pub fn flush(&self) {
-        if let Some(printer) = &self.printer {
-            let (ack, done) = mpsc::sync_channel(1);
-            if printer.send(Message::Flush(ack)).is_ok() {
-                let _ = done.recv_timeout(Duration::from_secs(5));
-            }
+        if let Some(queue) = &self.queue {
+            let mut pending = queue.lock();
+            pending.flush_wanted += 1;
+            let wanted = pending.flush_wanted;
+            queue.wake.notify_one();
+            let _ = queue
+                .written
+                .wait_timeout_while(pending, Duration::from_secs(5), |p| p.flush_done < wanted);
         }
         let _ = std::io::stdout().flush();
     }
@@ -143,13 +170,23 @@ impl Printer {
             Some(Format::Json) => lines::json(exchange),
         };
         // The receiver keeps serving even when nobody reads its output any more.
-        match &self.printer {
-            Some(printer) => {
-                let _ = printer.send(Message::Line(line));
-            }
-            None => {
-                let _ = writeln!(std::io::stdout().lock(), "{line}");
-            }
+        let Some(queue) = &self.queue else {
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
+            return;
+        };
+        let mut pending = queue.lock();
+        while pending.text.len() > MAX_PENDING {
+            queue.wake.notify_one();
+            pending = queue
+                .written
+                .wait(pending)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        pending.text.push_str(&line);
+        pending.text.push('\n');
+        if pending.asleep {
+            pending.asleep = false;
+            queue.wake.notify_one();
         }
     }
 
@@ -163,33 +200,49 @@ impl Printer {
 }
 
 /// Starts the printing thread; `None` (print directly) if the thread cannot start.
-fn spawn_printer() -> Option<mpsc::SyncSender<Message>> {
-    // Bounded: if the output cannot keep up, requests wait for it rather than memory growing.
-    let (sender, receiver) = mpsc::sync_channel::<Message>(PRINT_QUEUE);
+fn spawn_printer() -> Option<Arc<Queue>> {
+    let queue = Arc::new(Queue::default());
+    let shared = queue.clone();
     let started = std::thread::Builder::new()
         .name("listen-log".into())
-        .spawn(move || {
-            let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout());
-            let mut open = true;
-            while let Ok(first) = receiver.recv() {
-                let mut next = Some(first);
-                while let Some(message) = next {
-                    match message {
-                        Message::Line(line) => {
-                            open = open && writeln!(out, "{line}").is_ok();
-                        }
-                        Message::Flush(ack) => {
-                            open = open && out.flush().is_ok();
-                            let _ = ack.send(());
-                        }
-                    }
-                    // Batch whatever else is already waiting into the same write.
-                    next = receiver.try_recv().ok();
-                }
-                open = open && out.flush().is_ok();
-            }
-        });
-    started.ok().map(|_| sender)
+        .spawn(move || print_batches(&shared));
+    started.ok().map(|_| queue)
+}
+
+/// The printing thread: sleeps until there is something to write, lets lines gather for
+/// `BATCH` (unless a flush is waiting), writes them all in one call, and again.
+fn print_batches(queue: &Queue) {
+    let mut out = std::io::stdout();
+    let mut open = true;
+    let mut batch = String::new();
+    loop {
+        let mut pending = queue.lock();
+        let flushing = |p: &Pending| p.flush_wanted != p.flush_done;
+        if pending.text.is_empty() && !flushing(&pending) {
+            pending.asleep = true;
+            pending = queue
+                .wake
+                .wait_while(pending, |p| p.asleep && !flushing(p))
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        if !flushing(&pending) {
+            drop(pending);
+            std::thread::sleep(BATCH);
+            pending = queue.lock();
+        }
+        std::mem::swap(&mut batch, &mut pending.text);
+        let flush = pending.flush_wanted;
+        drop(pending);
+        // Once nobody reads the output any more, lines are dropped, not written.
+        open = open
+            && out
+                .write_all(batch.as_bytes())
+                .and_then(|()| out.flush())
+                .is_ok();
+        batch.clear();
+        queue.lock().flush_done = flush;
+        queue.written.notify_all();
+    }
 }
 
 #[cfg(test)]

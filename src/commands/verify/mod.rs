@@ -2,12 +2,10 @@
 //! records, or a bare body with `--signature`), explains a mismatch, and checks the other headers
 //! of a captured request. Glue and rendering; the logic is in `capture`, `signature`, `diagnose`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::bail;
-use colored::Colorize;
-use serde::Serialize;
 
 use crate::Outcome;
 use crate::capture::{self, Captured, InputKind};
@@ -19,6 +17,9 @@ use crate::input;
 use crate::output::{self, Format};
 use crate::secret::Secret;
 use crate::signature::{SignatureProblem, Verdict, verify};
+
+mod large;
+mod render;
 
 /// The verdict on one request.
 struct Report {
@@ -55,10 +56,18 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     if args.input.is_none() && std::io::stdin().is_terminal() {
         bail!("nothing to verify: pass a FILE, or pipe a captured request into - (stdin)");
     }
-    let bytes = input::read(path)?;
-    let (requests, broken) = read_requests(&name, &bytes, &args)?;
     // The clock is read here, once, so that the checks below stay pure.
     let now_ms = u128::from(crate::payload::now_millis());
+    let bytes = match input::open(path, large::HOLD)? {
+        input::Opened::Whole(bytes) => bytes,
+        input::Opened::Large { head, rest } => {
+            match large::verify(&name, path, head, rest, &args, secrets.all(), now_ms)? {
+                large::Large::Verified(report) => return finish(&args, &[report]),
+                large::Large::Whole(bytes) => bytes,
+            }
+        }
+    };
+    let (requests, broken) = read_requests(&name, &bytes, &args)?;
     let mut reports: Vec<Report> = requests
         .iter()
         .map(|(captured, is_capture)| {
@@ -68,13 +77,17 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     if let Some((source, err)) = &broken {
         reports.push(Report::broken(source, err));
     }
-    let ok = reports.iter().all(Report::valid);
+    finish(&args, &reports)
+}
+
+/// Prints the reports; exit 0 only when every one is valid.
+fn finish(args: &VerifyArgs, reports: &[Report]) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => output::write_json_line(&mut out, &VerifyReport::new(&reports))?,
-        Format::Human => render_human(&mut out, &reports)?,
+        Format::Json => output::write_json_line(&mut out, &render::VerifyReport::new(reports))?,
+        Format::Human => render::human(&mut out, reports)?,
     }
-    Ok(Outcome::from_ok(ok))
+    Ok(Outcome::from_ok(reports.iter().all(Report::valid)))
 }
 
 /// A request of a capture that could not be read after the whole ones: its place and why.
@@ -219,160 +232,4 @@ fn check(
         problems,
         diagnosis,
     }
-}
-
-/// `verify --format json` (schemas/output/verify.schema.json).
-#[derive(Serialize)]
-struct VerifyReport<'a> {
-    ok: bool,
-    counts: VerifyCounts,
-    requests: Vec<RequestReport<'a>>,
-}
-
-#[derive(Serialize)]
-struct VerifyCounts {
-    requests: usize,
-    valid: usize,
-    invalid: usize,
-}
-
-#[derive(Serialize)]
-struct RequestReport<'a> {
-    source: &'a str,
-    event: Option<&'a str>,
-    ok: bool,
-    signature: SignatureReport,
-    /// The other checks that failed (headers, --tolerance).
-    problems: &'a [String],
-    diagnosis: Option<DiagnosisReport<'a>>,
-}
-
-#[derive(Serialize)]
-struct SignatureReport {
-    ok: bool,
-    /// The 1-based position of the secret that matched.
-    secret: Option<usize>,
-    problem: Option<String>,
-}
-
-#[derive(Serialize)]
-struct DiagnosisReport<'a> {
-    explained: bool,
-    causes: Vec<&'static str>,
-    /// The 1-based position of the secret the repaired request matches.
-    secret: Option<usize>,
-    message: String,
-    notes: &'a [String],
-}
-
-impl<'a> VerifyReport<'a> {
-    fn new(reports: &'a [Report]) -> Self {
-        let requests: Vec<RequestReport<'a>> = reports.iter().map(RequestReport::new).collect();
-        let valid = requests.iter().filter(|request| request.ok).count();
-        VerifyReport {
-            ok: valid == requests.len(),
-            counts: VerifyCounts {
-                requests: requests.len(),
-                valid,
-                invalid: requests.len() - valid,
-            },
-            requests,
-        }
-    }
-}
-
-impl<'a> RequestReport<'a> {
-    fn new(report: &'a Report) -> Self {
-        let signature = match &report.verdict {
-            Some(Verdict::Valid { secret_index }) => SignatureReport {
-                ok: true,
-                secret: Some(secret_index + 1),
-                problem: None,
-            },
-            Some(Verdict::Invalid(problem)) => SignatureReport {
-                ok: false,
-                secret: None,
-                problem: Some(problem.to_string()),
-            },
-            None => SignatureReport {
-                ok: false,
-                secret: None,
-                problem: Some("not checked: the request could not be read".to_string()),
-            },
-        };
-        let diagnosis = report.diagnosis.as_ref().map(|diagnosis| {
-            let explanation = diagnosis.explanation.as_ref();
-            DiagnosisReport {
-                explained: explanation.is_some(),
-                causes: explanation.map_or(Vec::new(), |e| {
-                    e.causes.iter().map(|cause| cause.id()).collect()
-                }),
-                secret: explanation.map(|e| e.secret_index + 1),
-                message: diagnosis.message(),
-                notes: &diagnosis.notes,
-            }
-        });
-        RequestReport {
-            source: &report.source,
-            event: report.event.as_deref(),
-            ok: report.valid(),
-            signature,
-            problems: &report.problems,
-            diagnosis,
-        }
-    }
-}
-
-fn render_human(out: &mut impl Write, reports: &[Report]) -> std::io::Result<()> {
-    for report in reports {
-        let event = report.event.as_deref().unwrap_or("-");
-        let verdict = if report.valid() {
-            "valid".green().bold()
-        } else {
-            "invalid".red().bold()
-        };
-        write!(out, "{}  {verdict}  {event}", report.source.bold())?;
-        match &report.verdict {
-            None => writeln!(out)?,
-            Some(Verdict::Valid { secret_index }) => {
-                writeln!(out, "  (matched secret #{})", secret_index + 1)?
-            }
-            Some(Verdict::Invalid(problem)) => {
-                writeln!(out)?;
-                writeln!(out, "  {} {problem}", "signature:".red())?;
-            }
-        }
-        if let Some(diagnosis) = &report.diagnosis {
-            let label = if diagnosis.explanation.is_some() {
-                "cause:"
-            } else {
-                "likely:"
-            };
-            writeln!(out, "  {} {}", label.yellow(), diagnosis.message())?;
-            if let Some(explanation) = &diagnosis.explanation {
-                writeln!(
-                    out,
-                    "  {} it matches with secret #{} once that is undone",
-                    "note:".dimmed(),
-                    explanation.secret_index + 1
-                )?;
-            }
-            for note in &diagnosis.notes {
-                writeln!(out, "  {} {note}", "note:".dimmed())?;
-            }
-        }
-        for problem in &report.problems {
-            writeln!(out, "  {} {problem}", "check:".red())?;
-        }
-    }
-    if reports.len() > 1 {
-        let valid = reports.iter().filter(|r| r.valid()).count();
-        writeln!(
-            out,
-            "{} requests: {valid} valid, {} invalid",
-            reports.len(),
-            reports.len() - valid
-        )?;
-    }
-    Ok(())
 }

@@ -1,0 +1,166 @@
+//! What `verify` prints: a verdict per request (the signature, the cause of a mismatch, the
+//! other checks) in words, or one JSON document.
+
+use std::io::Write;
+
+use colored::Colorize;
+use serde::Serialize;
+
+use super::Report;
+use crate::signature::Verdict;
+
+/// `verify --format json` (schemas/output/verify.schema.json).
+#[derive(Serialize)]
+pub(super) struct VerifyReport<'a> {
+    ok: bool,
+    counts: VerifyCounts,
+    requests: Vec<RequestReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct VerifyCounts {
+    requests: usize,
+    valid: usize,
+    invalid: usize,
+}
+
+#[derive(Serialize)]
+struct RequestReport<'a> {
+    source: &'a str,
+    event: Option<&'a str>,
+    ok: bool,
+    signature: SignatureReport,
+    /// The other checks that failed (headers, --tolerance).
+    problems: &'a [String],
+    diagnosis: Option<DiagnosisReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct SignatureReport {
+    ok: bool,
+    /// The 1-based position of the secret that matched.
+    secret: Option<usize>,
+    problem: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DiagnosisReport<'a> {
+    explained: bool,
+    causes: Vec<&'static str>,
+    /// The 1-based position of the secret the repaired request matches.
+    secret: Option<usize>,
+    message: String,
+    notes: &'a [String],
+}
+
+impl<'a> VerifyReport<'a> {
+    pub(super) fn new(reports: &'a [Report]) -> Self {
+        let requests: Vec<RequestReport<'a>> = reports.iter().map(RequestReport::new).collect();
+        let valid = requests.iter().filter(|request| request.ok).count();
+        VerifyReport {
+            ok: valid == requests.len(),
+            counts: VerifyCounts {
+                requests: requests.len(),
+                valid,
+                invalid: requests.len() - valid,
+            },
+            requests,
+        }
+    }
+}
+
+impl<'a> RequestReport<'a> {
+    fn new(report: &'a Report) -> Self {
+        let signature = match &report.verdict {
+            Some(Verdict::Valid { secret_index }) => SignatureReport {
+                ok: true,
+                secret: Some(secret_index + 1),
+                problem: None,
+            },
+            Some(Verdict::Invalid(problem)) => SignatureReport {
+                ok: false,
+                secret: None,
+                problem: Some(problem.to_string()),
+            },
+            None => SignatureReport {
+                ok: false,
+                secret: None,
+                problem: Some("not checked: the request could not be read".to_string()),
+            },
+        };
+        let diagnosis = report.diagnosis.as_ref().map(|diagnosis| {
+            let explanation = diagnosis.explanation.as_ref();
+            DiagnosisReport {
+                explained: explanation.is_some(),
+                causes: explanation.map_or(Vec::new(), |e| {
+                    e.causes.iter().map(|cause| cause.id()).collect()
+                }),
+                secret: explanation.map(|e| e.secret_index + 1),
+                message: diagnosis.message(),
+                notes: &diagnosis.notes,
+            }
+        });
+        RequestReport {
+            source: &report.source,
+            event: report.event.as_deref(),
+            ok: report.valid(),
+            signature,
+            problems: &report.problems,
+            diagnosis,
+        }
+    }
+}
+
+pub(super) fn human(out: &mut impl Write, reports: &[Report]) -> std::io::Result<()> {
+    for report in reports {
+        let event = report.event.as_deref().unwrap_or("-");
+        let verdict = if report.valid() {
+            "valid".green().bold()
+        } else {
+            "invalid".red().bold()
+        };
+        write!(out, "{}  {verdict}  {event}", report.source.bold())?;
+        match &report.verdict {
+            None => writeln!(out)?,
+            Some(Verdict::Valid { secret_index }) => {
+                writeln!(out, "  (matched secret #{})", secret_index + 1)?
+            }
+            Some(Verdict::Invalid(problem)) => {
+                writeln!(out)?;
+                writeln!(out, "  {} {problem}", "signature:".red())?;
+            }
+        }
+        if let Some(diagnosis) = &report.diagnosis {
+            let label = if diagnosis.explanation.is_some() {
+                "cause:"
+            } else {
+                "likely:"
+            };
+            writeln!(out, "  {} {}", label.yellow(), diagnosis.message())?;
+            if let Some(explanation) = &diagnosis.explanation {
+                writeln!(
+                    out,
+                    "  {} it matches with secret #{} once that is undone",
+                    "note:".dimmed(),
+                    explanation.secret_index + 1
+                )?;
+            }
+            for note in &diagnosis.notes {
+                writeln!(out, "  {} {note}", "note:".dimmed())?;
+            }
+        }
+        for problem in &report.problems {
+            writeln!(out, "  {} {problem}", "check:".red())?;
+        }
+    }
+    if reports.len() > 1 {
+        let valid = reports.iter().filter(|r| r.valid()).count();
+        writeln!(
+            out,
+            "{} requests: {valid} valid, {} invalid",
+            reports.len(),
+            reports.len() - valid
+        )?;
+    }
+    Ok(())
+}
