@@ -4,7 +4,7 @@
 //! Exit codes (see `cli::EXIT_CODES`): 0 all good, 1 a check failed, 2 usage or unreadable input.
 //!
 //! Layers point one way: `cli` (what can be typed) → `commands` (one file of glue per command) →
-//! the domain modules (`wire`, `receiver`, `probe`, `validate`, `capture`, `diagnose`,
+//! the domain modules (`wire`, `receiver`, `probe`, `story`, `validate`, `capture`, `diagnose`,
 //! `payload`) → the facts (`contract`, `events`, `schema`, `signature`, `headers`,
 //! `json_pointer`). `config` resolves every value a command takes from a flag, the environment or
 //! the project file, once, before the command runs. Only `cli` and `output` (for `main`) are
@@ -32,6 +32,7 @@ mod record;
 mod schema;
 mod secret;
 mod signature;
+mod story;
 mod validate;
 mod wire;
 
@@ -99,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Listen(args) => commands::listen::run(args, &settings()?),
         Command::Probe(args) => commands::probe::run(args, &settings()?),
         Command::Replay(args) => commands::replay::run(args, &settings()?),
+        Command::Story(args) => commands::story::run(args, &settings()?),
         Command::Demo(args) => commands::demo::run(args),
         Command::Config(args) => commands::config::run(args, &request),
         Command::Completions(args) => commands::completions::run(args),

@@ -16,7 +16,7 @@ use serde_json::Value;
 const SECRET: &str = "whsec_contract";
 
 /// Every published output schema, by command.
-const SCHEMAS: [&str; 12] = [
+const SCHEMAS: [&str; 16] = [
     "events",
     "events-show",
     "send",
@@ -28,6 +28,10 @@ const SCHEMAS: [&str; 12] = [
     "probe",
     "replay",
     "demo",
+    "story",
+    "story-dry-run",
+    "story-list",
+    "story-show",
     "config-show",
 ];
 
@@ -91,6 +95,37 @@ fn offline_commands_match_their_schemas() {
     );
     assert_eq!(dry["requests"].as_array().unwrap().len(), 14);
     assert_eq!(dry["requests"][0]["url"], Value::Null);
+    let stories = json_output(
+        "story-list",
+        &stdout_of(&["story", "list", "--format", "json"], 0),
+    );
+    assert_eq!(stories["stories"][0]["name"], "contact-lifecycle");
+    let shown = json_output(
+        "story-show",
+        &stdout_of(
+            &["story", "show", "contact-lifecycle", "--format", "json"],
+            0,
+        ),
+    );
+    assert_eq!(shown["steps"][0]["carries"][0]["new"], true);
+    let story_dry = json_output(
+        "story-dry-run",
+        &stdout_of(
+            &[
+                "story",
+                "card-lifecycle",
+                "--dry-run",
+                "--duplicates",
+                "0.5",
+                "--secret",
+                SECRET,
+                "--format",
+                "json",
+            ],
+            0,
+        ),
+    );
+    assert_eq!(story_dry["requests"].as_array().unwrap().len(), 7 + 4);
 
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.json");
@@ -207,6 +242,25 @@ fn network_commands_match_their_schemas_when_they_pass_and_when_they_fail() {
             ),
         );
         assert_eq!(load["counts"]["deliveries"], 4);
+        let story = json_output(
+            "story",
+            &stdout_of(
+                &[
+                    "story",
+                    "card-lifecycle",
+                    "--secret",
+                    SECRET,
+                    "--url",
+                    &url,
+                    "--duplicates",
+                    "0.2",
+                    "--format",
+                    "json",
+                ],
+                code,
+            ),
+        );
+        assert_eq!(story["counts"]["deliveries"], 7 + 1);
         let probed = json_output(
             "probe",
             &stdout_of(
@@ -395,6 +449,31 @@ fn zero_durations_and_out_of_range_numbers_are_refused_when_parsed() {
         &["listen", "--fail-rate", "1.5"],
         &["listen", "--path", "webhook"],
         &["verify", "--tolerance", "0s", "x"],
+        &[
+            "story",
+            "all-events",
+            "--url",
+            "http://x/",
+            "--timeout",
+            "0s",
+        ],
+        &[
+            "story",
+            "all-events",
+            "--url",
+            "http://x/",
+            "--duplicates",
+            "1.5",
+        ],
+        &[
+            "story",
+            "all-events",
+            "--url",
+            "http://x/",
+            "--concurrency",
+            "0",
+        ],
+        &["story", "all-event", "--url", "http://x/"],
     ] {
         let output = cmd().args(args).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -56,6 +56,21 @@ fn assert_file_clean(label: &str, path: &std::path::Path) {
     );
 }
 
+/// Asserts that no request `server` received holds the secret, in its body or its headers.
+fn assert_wire_clean(server: &TestServer) {
+    for request in server.requests() {
+        let mut wire = request.body.clone();
+        for (name, value) in &request.headers {
+            wire.extend(format!("{name}: {value}\n").into_bytes());
+        }
+        assert!(
+            leaks(&wire).is_none(),
+            "sent: {}",
+            String::from_utf8_lossy(&wire)
+        );
+    }
+}
+
 fn body() -> Vec<u8> {
     br#"{"event":"card.created","timestamp":1700000000000,"data":{"card_id":"c_1"}}"#.to_vec()
 }
@@ -265,19 +280,8 @@ fn replay_and_probe_send_signatures_never_the_secret() {
             .args(["--url", &refused_url()]),
     );
     // On the wire: signatures, never the secret itself.
-    let requests = server.requests();
-    assert!(requests.len() > 2);
-    for request in requests {
-        let mut wire = request.body.clone();
-        for (name, value) in &request.headers {
-            wire.extend(format!("{name}: {value}\n").into_bytes());
-        }
-        assert!(
-            leaks(&wire).is_none(),
-            "sent: {}",
-            String::from_utf8_lossy(&wire)
-        );
-    }
+    assert!(server.requests().len() > 2);
+    assert_wire_clean(&server);
 }
 
 #[test]
@@ -355,17 +359,7 @@ fn send_never_shows_or_sends_the_secret() {
             "4",
         ]),
     );
-    for request in server.requests() {
-        let mut wire = request.body.clone();
-        for (name, value) in &request.headers {
-            wire.extend(format!("{name}: {value}\n").into_bytes());
-        }
-        assert!(
-            leaks(&wire).is_none(),
-            "sent: {}",
-            String::from_utf8_lossy(&wire)
-        );
-    }
+    assert_wire_clean(&server);
 }
 
 #[test]
@@ -429,4 +423,49 @@ fn demo_never_shows_a_secret() {
             assert!(token.is_none(), "demo printed its secret:\n{text}");
         }
     }
+}
+
+#[test]
+fn story_prints_writes_and_sends_signatures_never_the_secret() {
+    let server = TestServer::ok();
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["human", "json"] {
+        let ran = run_clean(
+            "story --dry-run",
+            cmd()
+                .args(["story", "all-events", "--dry-run", "--duplicates", "0.5"])
+                .args(["--secret", CANARY, "--format", format]),
+        );
+        assert!(ran.stdout.contains("sha256="), "{}", ran.stdout);
+        let ran = run_clean(
+            "story",
+            cmd()
+                .args([
+                    "story",
+                    "contact-lifecycle",
+                    "--url",
+                    &server.url("/webhook"),
+                ])
+                .args(["--secret", CANARY, "--format", format]),
+        );
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        let out = dir.path().join(format);
+        run_clean(
+            "story --out",
+            cmd()
+                .args(["story", "card-lifecycle", "--out", out.to_str().unwrap()])
+                .args(["--secret", CANARY, "--format", format]),
+        );
+        for entry in std::fs::read_dir(&out).unwrap() {
+            assert_file_clean("story --out", &entry.unwrap().path());
+        }
+    }
+    run_clean(
+        "story, refused",
+        cmd()
+            .args(["story", "card-lifecycle", "--url", &refused_url()])
+            .args(["--secret", CANARY]),
+    )
+    .expect(1, "connection refused");
+    assert_wire_clean(&server);
 }

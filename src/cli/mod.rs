@@ -19,6 +19,7 @@ mod config;
 mod network;
 mod offline;
 mod parse_error;
+mod story;
 mod values;
 
 pub use config::{ConfigAction, ConfigArgs, ConfigShowArgs};
@@ -28,6 +29,7 @@ pub use offline::{
     VerifyArgs,
 };
 pub use parse_error::parse_error;
+pub use story::{ShowFormat, StoryAction, StoryArgs, StoryRunArgs};
 pub use values::HeaderArg;
 
 /// The exit-code table, shown in the top-level `--help` and the README.
@@ -53,6 +55,7 @@ const MAIN_AFTER_HELP: &str = concat!(
   titancard-wh validate payloads/ --strict --format github
   titancard-wh listen --port 8787 --secret whsec_test --save events.jsonl
   titancard-wh probe --url http://localhost:3000/webhook --secret whsec_test
+  titancard-wh story contact-lifecycle --url URL --shuffle --duplicates 0.3
 
 URLs, the secret's source and listen's settings can come from a project file,
 titancard-wh.toml (titancard-wh config init writes one; config show --origin
@@ -120,6 +123,8 @@ pub enum Command {
     Probe(ProbeArgs),
     /// Re-send recorded requests byte for byte
     Replay(ReplayArgs),
+    /// Deliver related events with shared, fresh ids: in order, shuffled, re-delivered
+    Story(StoryArgs),
     /// Start an embedded receiver, send it all 14 events and verify each end to end
     Demo(DemoArgs),
     /// Show, check or start the project file, titancard-wh.toml

@@ -11,5 +11,6 @@ pub mod replay;
 pub mod schema;
 pub mod send;
 pub mod sign;
+pub mod story;
 pub mod validate;
 pub mod verify;

@@ -67,12 +67,42 @@ impl std::str::FromStr for SetField {
         let (path, raw) = text
             .split_once('=')
             .ok_or_else(|| PayloadError::BadSet(text.to_string()))?;
-        let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
         Ok(SetField {
             path: parse_path(path)?,
-            value,
+            value: value_from_text(raw),
         })
     }
+}
+
+/// VALUE of `--set PATH=VALUE` (and a story's string values): JSON when it parses as JSON
+/// (`7`, `null`, `["a"]`, `"7"`), else the text itself.
+pub fn value_from_text(raw: &str) -> Value {
+    serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()))
+}
+
+impl PayloadError {
+    /// The path the error is about, as written, when it is about one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            PayloadError::Path(err) => Some(&err.path),
+            PayloadError::BadSet(_) => None,
+            PayloadError::UnknownField { path, .. }
+            | PayloadError::OutOfRange { path, .. }
+            | PayloadError::WrongType { path, .. } => Some(path),
+        }
+    }
+}
+
+/// Checks that every key on `path` exists in `spec`'s sample, as `build` does for a `--set`.
+pub fn check_path(spec: &EventSpec, path: &FieldPath) -> Result<(), PayloadError> {
+    edit::check_known(spec, &spec.sample_value(), path)
+}
+
+/// The value at `path` in `payload` (a payload of `spec`); a key it does not have gets the
+/// closest name.
+pub fn get(spec: &EventSpec, payload: &Value, path: &FieldPath) -> Result<Value, PayloadError> {
+    let mut copy = payload.clone();
+    edit::slot(spec, &mut copy, path, false).map(|value| value.take())
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -138,17 +168,27 @@ pub fn to_string(value: &Value) -> String {
 /// Refuses a payload that does not match its event's schema, listing every violation, one a
 /// line: `what: the payload does not match its schema …`.
 pub fn check_valid(value: &Value, what: &str) -> anyhow::Result<()> {
+    match violations(value) {
+        None => Ok(()),
+        Some(list) => anyhow::bail!(
+            "{what}: the payload does not match its schema (pass --no-validate to send it \
+             anyway):{list}"
+        ),
+    }
+}
+
+/// The ways a payload breaks its event's schema, each on its own indented line; `None` when it
+/// matches.
+pub fn violations(value: &Value) -> Option<String> {
     let violations = validate_payload(value, false);
     if violations.is_empty() {
-        return Ok(());
+        return None;
     }
-    let list: Vec<String> = violations
-        .iter()
-        .map(|violation| format!("\n  {violation}"))
-        .collect();
-    anyhow::bail!(
-        "{what}: the payload does not match its schema (pass --no-validate to send it anyway):{}",
-        list.concat()
+    Some(
+        violations
+            .iter()
+            .map(|violation| format!("\n  {violation}"))
+            .collect(),
     )
 }
 

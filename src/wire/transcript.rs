@@ -1,5 +1,6 @@
 //! A request or an answer written out as HTTP/1.1 text, as it goes over the wire: what
-//! `send --dry-run` and `send -v` print. Bodies are written byte for byte.
+//! `send --dry-run`, `send -v`, `story --dry-run` and `story -v` print. Bodies are written byte
+//! for byte.
 
 use std::io::{self, Write};
 
@@ -38,6 +39,26 @@ pub fn answer(out: &mut impl Write, answer: &Answer) -> io::Result<()> {
     body(out, &answer.body)?;
     if answer.body_truncated {
         writeln!(out, "(the rest of the body, past 64 KiB, was not kept)")?;
+    }
+    Ok(())
+}
+
+/// The request as sent and, when one came, the answer as received, each line behind `prefix`:
+/// what `-v` prints under a delivery's line.
+pub fn exchange(
+    out: &mut impl Write,
+    sent: &OutgoingRequest,
+    received: Option<&Answer>,
+    prefix: &str,
+) -> io::Result<()> {
+    let mut text = Vec::new();
+    request(&mut text, sent, true)?;
+    if let Some(received) = received {
+        writeln!(text)?;
+        answer(&mut text, received)?;
+    }
+    for line in String::from_utf8_lossy(&text).lines() {
+        writeln!(out, "{prefix}{line}")?;
     }
     Ok(())
 }

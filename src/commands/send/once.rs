@@ -239,16 +239,8 @@ fn print_exchange(
     request: &OutgoingRequest,
     attempt: &Attempt,
 ) -> std::io::Result<()> {
-    let mut text = Vec::new();
-    transcript::request(&mut text, request, true)?;
-    if let Ok(answer) = &attempt.result {
-        writeln!(text)?;
-        transcript::answer(&mut text, answer)?;
-    }
-    for line in String::from_utf8_lossy(&text).lines() {
-        writeln!(out, "  {} {line}", "|".dimmed())?;
-    }
-    Ok(())
+    let prefix = format!("  {} ", "|".dimmed());
+    transcript::exchange(out, request, attempt.result.as_ref().ok(), &prefix)
 }
 
 /// `send --format json` (schemas/output/send.schema.json).
