@@ -401,3 +401,5 @@ fn config_init_writes_a_valid_starter_and_never_overwrites() {
 mod precedence;
 #[path = "config_support/schema.rs"]
 mod schema;
+#[path = "config_support/story.rs"]
+mod story;
