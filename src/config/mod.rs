@@ -260,7 +260,9 @@ impl Settings {
 
     /// `listen`'s port: `--port`, else the profile's `listen.port`, else 8787.
     pub fn listen_port(&self, flag: Option<u16>) -> Resolved<u16> {
-        let profile = self.selected().and_then(|profile| profile.port.clone());
+        let profile = self
+            .selected()
+            .and_then(|profile| profile.listen.port.clone());
         pick(flag, "--port", profile, || DEFAULT_LISTEN_PORT)
     }
 
@@ -268,7 +270,9 @@ impl Settings {
     pub fn listen_save(&self, flag: Option<&Path>) -> Option<Resolved<PathBuf>> {
         match flag {
             Some(path) => Some(Resolved::new(path.to_path_buf(), Origin::Flag("--save"))),
-            None => self.selected().and_then(|profile| profile.save.clone()),
+            None => self
+                .selected()
+                .and_then(|profile| profile.listen.save.clone()),
         }
     }
 
@@ -278,7 +282,9 @@ impl Settings {
         if let Some(url) = flag {
             return Ok(Some(Targets::Every(url.clone())));
         }
-        let forward = self.selected().and_then(|profile| profile.forward.as_ref());
+        let forward = self
+            .selected()
+            .and_then(|profile| profile.listen.forward.as_ref());
         if !forward.is_some_and(|forward| forward.value) {
             return Ok(None);
         }

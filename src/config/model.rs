@@ -32,10 +32,16 @@ pub struct Profile {
     pub url: Option<Resolved<WebhookUrl>>,
     pub secret: Option<Resolved<SecretRef>>,
     pub timeout: Option<Resolved<Duration>>,
+    pub listen: Listen,
+    pub routes: Vec<Route>,
+}
+
+/// A profile's `listen` table, checked.
+#[derive(Debug, Default)]
+pub struct Listen {
     pub port: Option<Resolved<u16>>,
     pub save: Option<Resolved<PathBuf>>,
     pub forward: Option<Resolved<bool>>,
-    pub routes: Vec<Route>,
 }
 
 /// Where a profile says its secret is: never the value.
@@ -202,7 +208,7 @@ impl Checker<'_, '_> {
         });
         let secret = self.secret(&raw, &key);
         let listen = raw.listen.map(Spanned::into_inner);
-        let (port, save, forward) = self.listen(listen, &key);
+        let listen = self.listen(listen, &key);
         let routes = raw
             .routes
             .iter()
@@ -215,9 +221,7 @@ impl Checker<'_, '_> {
             url,
             secret,
             timeout,
-            port,
-            save,
-            forward,
+            listen,
             routes,
         }
     }
@@ -255,18 +259,9 @@ impl Checker<'_, '_> {
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn listen(
-        &mut self,
-        raw: Option<RawListen>,
-        key: &impl Fn(&str) -> String,
-    ) -> (
-        Option<Resolved<u16>>,
-        Option<Resolved<PathBuf>>,
-        Option<Resolved<bool>>,
-    ) {
+    fn listen(&mut self, raw: Option<RawListen>, key: &impl Fn(&str) -> String) -> Listen {
         let Some(raw) = raw else {
-            return (None, None, None);
+            return Listen::default();
         };
         let port = raw
             .port
@@ -280,7 +275,11 @@ impl Checker<'_, '_> {
             .forward
             .as_ref()
             .map(|forward| self.kept(key("listen.forward"), forward));
-        (port, save, forward)
+        Listen {
+            port,
+            save,
+            forward,
+        }
     }
 
     fn route(&mut self, raw: &Spanned<RawRoute>, key: String) -> Option<Route> {

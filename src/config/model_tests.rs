@@ -35,7 +35,7 @@ fn the_starter_file_is_valid() {
     );
     let local = &file.profiles["local"];
     assert_eq!(
-        local.save.as_ref().unwrap().value,
+        local.listen.save.as_ref().unwrap().value,
         PathBuf::from("/project/captures/events.jsonl")
     );
     assert_eq!(

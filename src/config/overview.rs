@@ -103,7 +103,7 @@ impl Settings {
         let profile = self.selected();
         let timeout = self.timeout(None);
         let forward = profile
-            .and_then(|profile| profile.forward.clone())
+            .and_then(|profile| profile.listen.forward.clone())
             .unwrap_or_else(|| Resolved::new(false, Origin::Default));
         Overview {
             ok: true,
