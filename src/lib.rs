@@ -6,14 +6,18 @@
 //! Layers point one way: `cli` (what can be typed) → `commands` (one file of glue per command) →
 //! the domain modules (`wire`, `receiver`, `inspector`, `probe`, `story`, `validate`, `capture`,
 //! `diagnose`, `payload`) → the facts (`contract`, `events`, `schema`, `signature`, `headers`,
-//! `json_pointer`). Only `cli` and `output` (for `main`) are public, and `internals` for the tests
-//! and fuzz targets, so the compiler reports any item nothing uses.
+//! `json_pointer`). `config` resolves every value a command takes from a flag, the environment or
+//! the project file, once, before the command runs. Only `cli` and `output` (for `main`) are
+//! public, and `internals` for the tests and fuzz targets, so the compiler reports any item
+//! nothing uses.
 
 mod capture;
 pub mod cli;
 mod commands;
+mod config;
 mod contract;
 mod diagnose;
+mod duration;
 mod events;
 mod fields;
 mod headers;
@@ -82,20 +86,24 @@ impl Outcome {
     }
 }
 
-/// Runs one parsed command line.
+/// Runs one parsed command line. The commands that deliver, listen or need the secret get the
+/// `Settings` (project file, profile, environment), loaded here once.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let request = cli.config_request();
+    let settings = || config::Settings::load(&request);
     match cli.command {
         Command::Events(args) => commands::events::run(args),
         Command::Schema(args) => commands::schema::run(args),
-        Command::Sign(args) => commands::sign::run(args),
-        Command::Send(args) => commands::send::run(args),
-        Command::Verify(args) => commands::verify::run(args),
+        Command::Sign(args) => commands::sign::run(args, &settings()?),
+        Command::Send(args) => commands::send::run(args, &settings()?),
+        Command::Verify(args) => commands::verify::run(args, &settings()?),
         Command::Validate(args) => commands::validate::run(args),
-        Command::Listen(args) => commands::listen::run(args),
-        Command::Probe(args) => commands::probe::run(args),
-        Command::Replay(args) => commands::replay::run(args),
-        Command::Story(args) => commands::story::run(args),
+        Command::Listen(args) => commands::listen::run(args, &settings()?),
+        Command::Probe(args) => commands::probe::run(args, &settings()?),
+        Command::Replay(args) => commands::replay::run(args, &settings()?),
+        Command::Story(args) => commands::story::run(args, &settings()?),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Config(args) => commands::config::run(args, &request),
         Command::Completions(args) => commands::completions::run(args),
     }
 }

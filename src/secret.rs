@@ -1,12 +1,12 @@
-//! The webhook secret: where it comes from (flag, then file, then environment) and a type that
-//! cannot be printed by accident.
+//! The webhook secret: a type that cannot be printed by accident, and reading it from a file.
+//! Which source wins is decided in one place, `config::Settings::secrets`.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 
-/// The environment variable that holds the secret when no flag or file gives it.
+/// The environment variable that holds the secret when no flag or profile gives it.
 pub const SECRET_ENV: &str = "TITANCARD_WEBHOOK_SECRET";
 
 /// A webhook secret. Its `Debug` and `Display` never show the value.
@@ -47,48 +47,18 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Where a secret may come from, in the order they are tried.
-#[derive(Debug, Clone, Default)]
-pub struct SecretSources {
-    /// `--secret` values.
-    pub values: Vec<String>,
-    /// `--secret-file`.
-    pub file: Option<PathBuf>,
-    /// The value of `TITANCARD_WEBHOOK_SECRET`.
-    pub env: Option<String>,
-}
-
 /// One or more secrets, in the order given. Several are accepted for key rotation; a command that
 /// signs uses the first.
 #[derive(Debug, Clone)]
 pub struct Secrets(Vec<Secret>);
 
 impl Secrets {
-    /// Resolves `--secret`, then `--secret-file`, then `TITANCARD_WEBHOOK_SECRET`.
-    /// None of the three: an error naming all of them.
-    pub fn resolve(sources: &SecretSources) -> anyhow::Result<Secrets> {
-        let secrets: Vec<Secret> = if !sources.values.is_empty() {
-            sources.values.iter().map(Secret::new).collect()
-        } else if let Some(path) = &sources.file {
-            read_secret_file(path)?
-        } else if let Some(value) = sources.env.clone().filter(|value| !value.is_empty()) {
-            vec![Secret::new(value)]
-        } else {
-            return Err(NoSecret.into());
-        };
-        if secrets.iter().any(|secret| secret.0.is_empty()) {
+    /// Several secrets, in the order given: at least one, none empty.
+    pub fn new(secrets: Vec<Secret>) -> anyhow::Result<Secrets> {
+        if secrets.is_empty() || secrets.iter().any(|secret| secret.0.is_empty()) {
             bail!("the secret is empty: pass a non-empty --secret");
         }
         Ok(Secrets(secrets))
-    }
-
-    /// Like `resolve`, but `None` (not an error) when no secret is given anywhere.
-    pub fn resolve_optional(sources: &SecretSources) -> anyhow::Result<Option<Secrets>> {
-        match Self::resolve(sources) {
-            Ok(secrets) => Ok(Some(secrets)),
-            Err(err) if err.is::<NoSecret>() => Ok(None),
-            Err(err) => Err(err),
-        }
     }
 
     /// The secret to sign with: the first one given.
@@ -108,16 +78,9 @@ impl From<Secret> for Secrets {
     }
 }
 
-/// No secret was given anywhere.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "no secret given: pass --secret SECRET, --secret-file FILE, or set TITANCARD_WEBHOOK_SECRET"
-)]
-pub struct NoSecret;
-
 /// One secret per non-empty line; only the line ending is trimmed, since spaces may be part of a
 /// secret.
-fn read_secret_file(path: &Path) -> anyhow::Result<Vec<Secret>> {
+pub fn read_secret_file(path: &Path) -> anyhow::Result<Vec<Secret>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the secret file {}", path.display()))?;
     let secrets: Vec<Secret> = text
@@ -136,40 +99,28 @@ fn read_secret_file(path: &Path) -> anyhow::Result<Vec<Secret>> {
 mod tests {
     use super::*;
 
-    fn sources(values: &[&str], file: Option<&Path>, env: Option<&str>) -> SecretSources {
-        SecretSources {
-            values: values.iter().map(|s| s.to_string()).collect(),
-            file: file.map(Path::to_path_buf),
-            env: env.map(str::to_string),
-        }
-    }
-
     #[test]
-    fn flag_wins_over_file_and_env() {
-        let secrets = Secrets::resolve(&sources(&["a", "b"], None, Some("env"))).unwrap();
-        assert_eq!(secrets.all().len(), 2);
-        assert_eq!(secrets.primary().expose(), "a");
-    }
-
-    #[test]
-    fn file_wins_over_env_and_keeps_inner_spaces() {
+    fn a_file_keeps_inner_spaces_and_drops_line_endings() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("secret");
         std::fs::write(&path, "one two\r\n\nthree\n").unwrap();
-        let secrets = Secrets::resolve(&sources(&[], Some(&path), Some("env"))).unwrap();
-        let values: Vec<_> = secrets.all().iter().map(Secret::expose).collect();
+        let secrets = read_secret_file(&path).unwrap();
+        let values: Vec<_> = secrets.iter().map(Secret::expose).collect();
         assert_eq!(values, ["one two", "three"]);
+        std::fs::write(&path, "\n").unwrap();
+        assert!(
+            read_secret_file(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("is empty")
+        );
     }
 
     #[test]
-    fn env_is_the_fallback_and_none_names_all_three() {
-        let secrets = Secrets::resolve(&sources(&[], None, Some("env"))).unwrap();
-        assert_eq!(secrets.primary().expose(), "env");
-        let err = Secrets::resolve(&sources(&[], None, None)).unwrap_err();
-        let message = err.to_string();
-        for name in ["--secret", "--secret-file", SECRET_ENV] {
-            assert!(message.contains(name), "{message}");
-        }
+    fn an_empty_secret_is_refused() {
+        assert!(Secrets::new(vec![Secret::new("")]).is_err());
+        assert!(Secrets::new(Vec::new()).is_err());
+        assert_eq!(Secrets::new(vec![Secret::new("a")]).unwrap().all().len(), 1);
     }
 
     #[test]

@@ -7,7 +7,6 @@ mod common;
 mod peers_support;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{TestServer, cmd, json_output};
 use predicates::prelude::*;
@@ -16,7 +15,7 @@ use serde_json::Value;
 const SECRET: &str = "whsec_contract";
 
 /// Every published output schema, by command.
-const SCHEMAS: [&str; 21] = [
+const SCHEMAS: [&str; 22] = [
     "events",
     "events-show",
     "send",
@@ -38,6 +37,7 @@ const SCHEMAS: [&str; 21] = [
     "story-dry-run",
     "story-list",
     "story-show",
+    "config-show",
 ];
 
 fn stdout_of(args: &[&str], code: i32) -> Vec<u8> {
@@ -61,17 +61,7 @@ fn every_output_schema_is_valid_draft_2020_12_for_check_jsonschema() {
     let mut expected: Vec<String> = SCHEMAS.iter().map(|n| format!("{n}.schema.json")).collect();
     expected.sort();
     assert_eq!(found, expected, "one schema per JSON output, no stray file");
-    let output = Command::new(peers_support::peer("venv/bin/check-jsonschema"))
-        .arg("--check-metaschema")
-        .args(expected.iter().map(|name| dir.join(name)))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    peers_support::assert_metaschema_valid(expected.iter().map(|name| dir.join(name)));
 }
 
 #[test]
@@ -346,8 +336,10 @@ mod listen_support_free {
     use std::process::{Child, Command, Stdio};
 
     pub fn start() -> (Child, String, BufReader<std::process::ChildStdout>) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_titancard-wh"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_titancard-wh"));
+        let mut child = crate::common::hermetic(&mut command)
             .args([
+                "--no-config",
                 "listen",
                 "--port",
                 "0",
@@ -356,7 +348,6 @@ mod listen_support_free {
                 "--secret",
                 super::SECRET,
             ])
-            .env_remove("TITANCARD_WEBHOOK_SECRET")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -538,12 +529,30 @@ fn parser_errors_are_one_line_and_obey_color() {
     );
     assert!(!stderr.contains('\u{1b}'));
     // A missing argument: the error and the usage line.
-    let output = cmd().args(["probe", "--color=never"]).output().unwrap();
+    let output = cmd().args(["replay", "--color=never"]).output().unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
     assert!(stderr.starts_with(
-        "titancard-wh: error: the following required arguments were not provided: --url <URL>\n  usage: titancard-wh probe"
+        "titancard-wh: error: the following required arguments were not provided: <FILE>\n  usage: titancard-wh replay"
     ), "{stderr}");
+    // A URL may come from the project file, so its absence is found after parsing: still one
+    // line, naming --url, exit 2.
+    for command in ["probe", "replay x.jsonl", "send card.viewed --secret s"] {
+        let output = cmd()
+            .args(command.split(' '))
+            .arg("--color=never")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("titancard-wh: error: no URL")
+                && stderr
+                    .ends_with(": pass --url URL (--no-config: the project file is not read)\n"),
+            "{stderr}"
+        );
+    }
     // NO_COLOR is honoured in auto; --color always colours the prefix.
     let output = cmd()
         .args(["send", "card.viewd"])

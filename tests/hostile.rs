@@ -537,10 +537,9 @@ fn mistyped_events_are_named_with_a_suggestion() {
 /// resident memory in bytes, sampled from /proc while it runs.
 fn run_measured(args: &[&str], stdin: Option<&Path>) -> (Ran, u64) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_titancard-wh"));
-    command
+    common::hermetic(&mut command)
+        .arg("--no-config")
         .args(args)
-        .env_remove("TITANCARD_WEBHOOK_SECRET")
-        .env("RUST_BACKTRACE", "0")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     match stdin {

@@ -1,6 +1,6 @@
 //! The command line: clap derive definitions, one struct per subcommand; the value parsers that
-//! check what is typed (`values`); the resolution of the secret sources; and parser errors shown
-//! like every other error (`parse_error`).
+//! check what is typed (`values`); the global flags that pick the project file and profile; and
+//! parser errors shown like every other error (`parse_error`).
 //!
 //! Conventions (after xh): explicit `short`, implicit `long`, UPPERCASE `value_name`, doc comments
 //! as help text. Behaviour lives in `commands/`; this folder only describes what can be typed.
@@ -9,17 +9,20 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{Request, SecretFlags, Settings};
 use crate::output::ColorWhen;
-use crate::secret::{SecretSources, Secrets};
+use crate::secret::Secrets;
 use crate::wire::Client;
 use crate::wire::tls::{CaCerts, Trust};
 
+mod config;
 mod network;
 mod offline;
 mod parse_error;
 mod story;
 mod values;
 
+pub use config::{ConfigAction, ConfigArgs, ConfigShowArgs};
 pub use network::{DemoArgs, ListenArgs, ProbeArgs, ReplayArgs, SendArgs};
 pub use offline::{
     CompletionsArgs, EventsAction, EventsArgs, InputFormat, SchemaArgs, SignArgs, ValidateArgs,
@@ -54,8 +57,11 @@ const MAIN_AFTER_HELP: &str = concat!(
   titancard-wh probe --url http://localhost:3000/webhook --secret whsec_test
   titancard-wh story contact-lifecycle --url URL --shuffle --duplicates 0.3
 
-The secret comes from --secret, --secret-file FILE, or TITANCARD_WEBHOOK_SECRET
-(in that order).
+URLs, the secret's source and listen's settings can come from a project file,
+titancard-wh.toml (titancard-wh config init writes one; config show --origin
+prints what is used and why). Every value: a flag, then the environment, then
+the profile, then the default. The secret: --secret, --secret-file FILE, the
+profile's secret_env or secret_file, then TITANCARD_WEBHOOK_SECRET.
 
 ",
     exit_codes!()
@@ -68,6 +74,30 @@ pub struct Cli {
     /// When to colour output: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, global = true)]
     pub color: ColorWhen,
+
+    /// Read this project file (default: TITANCARD_WH_CONFIG, else the first titancard-wh.toml
+    /// up to the repository root, else ~/.config/titancard-wh/config.toml)
+    #[arg(
+        long,
+        value_name = "PATH",
+        global = true,
+        help_heading = "Project file"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Read no project file
+    #[arg(long, global = true, conflicts_with_all = ["config", "profile"], help_heading = "Project file")]
+    pub no_config: bool,
+
+    /// Use this profile of the project file (default: TITANCARD_WH_PROFILE, else the file's
+    /// default_profile)
+    #[arg(
+        long,
+        value_name = "NAME",
+        global = true,
+        help_heading = "Project file"
+    )]
+    pub profile: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -97,8 +127,21 @@ pub enum Command {
     Story(StoryArgs),
     /// Start an embedded receiver, send it all 14 events and verify each end to end
     Demo(DemoArgs),
+    /// Show, check or start the project file, titancard-wh.toml
+    Config(ConfigArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+}
+
+impl Cli {
+    /// What the global flags ask of the project file, as plain values.
+    pub fn config_request(&self) -> Request {
+        Request {
+            config: self.config.clone(),
+            no_config: self.no_config,
+            profile: self.profile.clone(),
+        }
+    }
 }
 
 /// `--format` for `validate`, which also speaks CI dialects.
@@ -120,11 +163,11 @@ pub enum ProbeFormat {
     Junit,
 }
 
-/// Where the webhook secret comes from.
+/// Where the webhook secret comes from, when a flag gives it.
 #[derive(Debug, Clone, Args)]
 pub struct SecretArgs {
-    /// The webhook secret (repeat for rotation where a command accepts several)
-    /// [env: TITANCARD_WEBHOOK_SECRET]
+    /// The webhook secret (repeat for rotation where a command accepts several); without it,
+    /// the profile's secret_env or secret_file, then TITANCARD_WEBHOOK_SECRET
     #[arg(long, value_name = "SECRET")]
     pub secret: Vec<String>,
 
@@ -134,23 +177,13 @@ pub struct SecretArgs {
 }
 
 impl SecretArgs {
-    /// The secrets, from the flags, the file, or the environment, in that order: the one place
-    /// where a command's secret sources are resolved.
-    pub fn resolve(&self) -> anyhow::Result<Secrets> {
-        Secrets::resolve(&self.sources())
-    }
-
-    /// Like `resolve`, but `None` (not an error) when no secret is given anywhere.
-    pub fn resolve_optional(&self) -> anyhow::Result<Option<Secrets>> {
-        Secrets::resolve_optional(&self.sources())
-    }
-
-    fn sources(&self) -> SecretSources {
-        SecretSources {
-            values: self.secret.clone(),
-            file: self.secret_file.clone(),
-            env: std::env::var(crate::secret::SECRET_ENV).ok(),
-        }
+    /// The secrets: these flags, then the profile, then the environment (`Settings::secrets`,
+    /// the one place the order is decided).
+    pub fn resolve(&self, settings: &Settings) -> anyhow::Result<Secrets> {
+        settings.secrets(&SecretFlags {
+            values: &self.secret,
+            file: self.secret_file.as_deref(),
+        })
     }
 }
 

@@ -28,6 +28,7 @@ use crate::wire::WebhookUrl;
   titancard-wh send connection.created --dry-run
   titancard-wh send connection.created --url URL --retry-schedule 1s,2s,3s
   titancard-wh send --all --url URL --count 10000 --concurrency 64
+  titancard-wh --profile staging send --all    # URLs from titancard-wh.toml
 
 Exit codes:
   0  every delivery got a 2xx answer
@@ -38,8 +39,8 @@ pub struct SendArgs {
     #[arg(value_name = "EVENT", value_parser = parse_event, required_unless_present_any = ["all", "payload"])]
     pub event: Option<&'static EventSpec>,
 
-    /// The endpoint to POST to
-    #[arg(short, long, value_name = "URL", required_unless_present = "dry_run")]
+    /// The endpoint to POST to (default: the profile's route for the event, else its url)
+    #[arg(short, long, value_name = "URL")]
     pub url: Option<WebhookUrl>,
 
     /// Send every event, in catalogue order
@@ -79,9 +80,9 @@ pub struct SendArgs {
     #[arg(short, long, conflicts_with_all = ["count", "dry_run"])]
     pub verbose: bool,
 
-    /// Give up on an answer after this long
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
-    pub timeout: Duration,
+    /// Give up on an answer after this long (default: the profile's timeout, else 30s)
+    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
+    pub timeout: Option<Duration>,
 
     /// On a non-2xx answer or no answer, retry as TitanCard does: after 1 min, 5 min and 15 min
     #[arg(long)]
@@ -134,6 +135,7 @@ pub struct SendArgs {
     --forward-to http://localhost:3000/webhook
   titancard-wh listen --secret whsec_test --fail-first 2 --delay 2s
   titancard-wh listen --secret whsec_test --save events.jsonl --ui
+  titancard-wh listen    # port, save file, secret, relay from titancard-wh.toml
 
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM
@@ -143,9 +145,10 @@ pub struct ListenArgs {
     #[arg(long, value_name = "HOST", default_value = "127.0.0.1")]
     pub host: String,
 
-    /// The port to bind (0 picks a free one; the address is printed first)
-    #[arg(short, long, value_name = "PORT", default_value_t = 8787)]
-    pub port: u16,
+    /// The port to bind; 0 picks a free one, and the address is printed first (default: the
+    /// profile's listen.port, else 8787)
+    #[arg(short, long, value_name = "PORT")]
+    pub port: Option<u16>,
 
     /// The path that receives webhooks
     #[arg(long, value_name = "PATH", default_value = "/webhook", value_parser = values::url_path)]
@@ -160,11 +163,13 @@ pub struct ListenArgs {
     )]
     pub max_body: usize,
 
-    /// Append one JSON Lines record per request to FILE before answering
+    /// Append one JSON Lines record per request to FILE before answering (default: the
+    /// profile's listen.save)
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
 
-    /// Relay each accepted request to URL and answer with its status
+    /// Relay each accepted request to URL and answer with its status (default: with the
+    /// profile's listen.forward = true, each event to its route or the profile's url)
     #[arg(long, value_name = "URL")]
     pub forward_to: Option<WebhookUrl>,
 
@@ -232,9 +237,9 @@ Exit codes:
   1  a case failed
   2  usage error")]
 pub struct ProbeArgs {
-    /// The endpoint under test
+    /// The endpoint under test (default: the profile's url)
     #[arg(short, long, value_name = "URL")]
-    pub url: WebhookUrl,
+    pub url: Option<WebhookUrl>,
 
     /// Only these events for the valid-<event> cases (repeatable; default all 14)
     #[arg(short, long, value_name = "EVENT", value_parser = parse_event)]
@@ -249,9 +254,9 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub curl: bool,
 
-    /// The deadline for each answer (the reference's is 30 s)
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
-    pub timeout: Duration,
+    /// The deadline for each answer (default: the profile's timeout, else the reference's 30s)
+    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
+    pub timeout: Option<Duration>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = ProbeFormat::Human)]
@@ -278,17 +283,17 @@ pub struct ReplayArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// The endpoint to send to
+    /// The endpoint to send to (default: the profile's url)
     #[arg(short, long, value_name = "URL")]
-    pub url: WebhookUrl,
+    pub url: Option<WebhookUrl>,
 
     /// Sign each body again with the given secret instead of keeping its signature
     #[arg(long)]
     pub resign: bool,
 
-    /// Give up on an answer after this long
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
-    pub timeout: Duration,
+    /// Give up on an answer after this long (default: the profile's timeout, else 30s)
+    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
+    pub timeout: Option<Duration>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]

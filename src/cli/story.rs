@@ -74,8 +74,9 @@ pub struct StoryRunArgs {
     #[arg(value_name = "STORY", required = true)]
     pub story: Option<StorySource>,
 
-    /// The endpoint to POST to (optional with --dry-run or --out)
-    #[arg(short, long, value_name = "URL", required_unless_present_any = ["dry_run", "out"])]
+    /// The endpoint to POST to (default: the profile's route for each event, else its url;
+    /// with --out alone nothing is sent)
+    #[arg(short, long, value_name = "URL")]
     pub url: Option<WebhookUrl>,
 
     /// Deliver the steps in a random order (the seed's)
@@ -105,9 +106,9 @@ pub struct StoryRunArgs {
     #[arg(long, value_name = "MS")]
     pub timestamp: Option<u64>,
 
-    /// Give up on an answer after this long
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = values::positive_duration)]
-    pub timeout: Duration,
+    /// Give up on an answer after this long (default: the profile's timeout, else 30s)
+    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
+    pub timeout: Option<Duration>,
 
     /// Print each request as sent and the answer as received under its row of the timeline
     #[arg(short, long, conflicts_with = "dry_run")]

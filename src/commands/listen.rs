@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 
 use crate::Outcome;
 use crate::cli::ListenArgs;
+use crate::config::Settings;
 use crate::inspector::{self, History, Inspector, is_loopback_name};
 use crate::output::{self, Format};
 use crate::receiver::simulate::Simulation;
@@ -18,12 +19,16 @@ use crate::receiver::{Config, Receiver};
 /// How long in-flight requests may take to finish after a stop signal, beyond `--delay`.
 const GRACE: Duration = Duration::from_secs(30);
 
-/// Runs `listen`.
-pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
-    let secrets = args.secret.resolve()?;
+/// Runs `listen`: port, record file, secret and relay from the flags, else the profile.
+pub fn run(args: ListenArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let secrets = args.secret.resolve(settings)?;
+    let port = settings.listen_port(args.port).value;
+    let save = settings
+        .listen_save(args.save.as_deref())
+        .map(|save| save.value);
     let ui_host = inspector_host(&args)?;
     // Read back before the receiver appends to the file, so that ids follow its lines.
-    let history = match (&ui_host, &args.save) {
+    let history = match (&ui_host, &save) {
         (Some(_), Some(path)) => History::load(path, secrets.all())?,
         _ => History::empty(),
     };
@@ -35,17 +40,16 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
         args.delay,
     );
     let grace = GRACE + args.delay.unwrap_or_default();
-    let forward_to = args
-        .forward_to
-        .clone()
-        .map(|url| (url, args.trust.client()));
+    let forward_to = settings
+        .forward_targets(args.forward_to.as_ref())?
+        .map(|targets| (targets, args.trust.client()));
     let config = Config {
         path: args.path.clone(),
         max_body: args.max_body,
         secrets,
         read_timeout: args.read_timeout,
         dedupe_capacity: args.dedupe_capacity,
-        save: args.save.clone(),
+        save: save.clone(),
         forward_to,
         simulation,
         log: Some(args.format),
@@ -60,7 +64,7 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
             }
             None => (None, None),
         };
-        let receiver = Receiver::start(&args.host, args.port, config, observer).await?;
+        let receiver = Receiver::start(&args.host, port, config, observer).await?;
         if !receiver.addr().ip().is_loopback() {
             crate::output::warning(&format!(
                 "listening on {} exposes the receiver beyond this machine",
@@ -75,7 +79,7 @@ pub fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
                     port: args.ui_port,
                     receiver: receiver.url().parse().context("the receiver's URL")?,
                     forward_to: args.forward_to.clone(),
-                    save: args.save.clone(),
+                    save: save.clone(),
                     secrets: inspector_secrets,
                     client: args.trust.client(),
                 };

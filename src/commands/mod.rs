@@ -2,6 +2,7 @@
 //! A command never imports another command.
 
 pub mod completions;
+pub mod config;
 pub mod demo;
 pub mod events;
 pub mod listen;

@@ -1,4 +1,4 @@
-//! `probe --url URL`: the reference's receiver rules run against a user's endpoint as named
+//! `probe [--url URL]`: the reference's receiver rules run against a user's endpoint as named
 //! conformance cases (all of them, or those `--case` names); a table, JSON or JUnit report; exit 1
 //! when a case fails.
 
@@ -8,16 +8,19 @@ use anyhow::bail;
 
 use crate::Outcome;
 use crate::cli::{ProbeArgs, ProbeFormat};
+use crate::config::Settings;
 use crate::events::{CATALOGUE, EventSpec};
 use crate::payload::now_millis;
 use crate::probe::{Case, cases, report, run};
 
-/// Runs `probe`.
-pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
-    let secrets = args.secret.resolve()?;
+/// Runs `probe` against `--url`, else the profile's url.
+pub fn run(args: ProbeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let url = settings.url(args.url.as_ref())?.value;
+    let timeout = settings.timeout(args.timeout).value;
+    let secrets = args.secret.resolve(settings)?;
     let events = selected_events(&args);
     let cases = selected_cases(
-        cases::build(&args.url, secrets.primary(), &events, now_millis()),
+        cases::build(&url, secrets.primary(), &events, now_millis()),
         &args.cases,
     )?;
     let client = args.trust.client();
@@ -25,32 +28,20 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     let report = match args.format {
         ProbeFormat::Human => {
-            let mut table = report::Table::start(&mut out, &args.url, &cases, args.timeout)?;
+            let mut table = report::Table::start(&mut out, &url, &cases, timeout)?;
             let mut written = Ok(());
-            let report = runtime.block_on(run::run_all(
-                &client,
-                &args.url,
-                &cases,
-                args.timeout,
-                |result| {
-                    if written.is_ok() {
-                        written = table.row(&mut out, result).and_then(|()| out.flush());
-                    }
-                },
-            ));
+            let report = runtime.block_on(run::run_all(&client, &url, &cases, timeout, |result| {
+                if written.is_ok() {
+                    written = table.row(&mut out, result).and_then(|()| out.flush());
+                }
+            }));
             written?;
             let curls = args.curl.then_some(cases.as_slice());
             table.finish(&mut out, &report, curls)?;
             report
         }
         ProbeFormat::Json | ProbeFormat::Junit => {
-            let report = runtime.block_on(run::run_all(
-                &client,
-                &args.url,
-                &cases,
-                args.timeout,
-                |_| {},
-            ));
+            let report = runtime.block_on(run::run_all(&client, &url, &cases, timeout, |_| {}));
             match args.format {
                 ProbeFormat::Json => report::to_json(&mut out, &report, &cases)?,
                 _ => report::to_junit(&mut out, &report)?,

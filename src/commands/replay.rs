@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::Outcome;
 use crate::capture::{self, Captured, InputKind};
 use crate::cli::ReplayArgs;
+use crate::config::Settings;
 use crate::contract::HEADER_SIGNATURE;
 use crate::input;
 use crate::output::{self, Format};
@@ -39,11 +40,13 @@ impl Replayed {
     }
 }
 
-/// Runs `replay`.
-pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
+/// Runs `replay` to `--url`, else the profile's url.
+pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let url = settings.url(args.url.as_ref())?.value;
+    let timeout = settings.timeout(args.timeout).value;
     // Without --resign the recorded signatures are kept and no secret is needed.
     let secret = if args.resign {
-        Some(args.secret.resolve()?.primary().clone())
+        Some(args.secret.resolve(settings)?.primary().clone())
     } else {
         None
     };
@@ -86,9 +89,9 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
             ));
             continue;
         }
-        let request = outgoing(&args.url, captured, secret.as_ref());
+        let request = outgoing(&url, captured, secret.as_ref());
         let started = Instant::now();
-        let result = runtime.block_on(client.send(&request, args.timeout));
+        let result = runtime.block_on(client.send(&request, timeout));
         replayed.push(Replayed {
             source: captured.source.clone(),
             event: event_name(&captured.body),
@@ -99,11 +102,11 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<Outcome> {
     if replayed.is_empty() {
         bail!("{name}: no POST request to replay");
     }
-    let report = ReplayReport::new(&args.url, &replayed);
+    let report = ReplayReport::new(&url, &replayed);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &report)?,
-        Format::Human => render_human(&mut out, &args.url, &replayed)?,
+        Format::Human => render_human(&mut out, &url, &replayed)?,
     }
     Ok(Outcome::from_ok(report.ok))
 }

@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 
 use crate::Outcome;
 use crate::cli::SignArgs;
+use crate::config::Settings;
 use crate::input;
 use crate::output;
 use crate::payload::{envelope_head, event_name};
@@ -15,8 +16,8 @@ use crate::wire::{curl, webhook_headers};
 const HOLD: usize = 1024 * 1024;
 
 /// Runs `sign`.
-pub fn run(args: SignArgs) -> anyhow::Result<Outcome> {
-    let secrets = args.secret.resolve()?;
+pub fn run(args: SignArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let secrets = args.secret.resolve(settings)?;
     let file = args.file.as_deref();
     let body = match input::open(file, HOLD)? {
         input::Opened::Whole(body) => body,

@@ -239,9 +239,12 @@ async fn answer(shared: &Shared, headers: &Headers, mut judgement: Judgement) ->
         if !(200..300).contains(&status) {
             judgement.verdict = Verdict::SimulatedFailure;
         }
-    } else if let Some(forwarder) = &shared.forwarder {
+    } else if let Some((forwarder, url)) = shared.forwarder.as_ref().and_then(|forwarder| {
+        let event = judgement.payload.as_ref()?.get("event")?.as_str()?;
+        Some((forwarder, forwarder.target(event)?))
+    }) {
         let started = Instant::now();
-        let result = forwarder.relay(headers, judgement.body.clone()).await;
+        let result = forwarder.relay(url, headers, judgement.body.clone()).await;
         match &result {
             Ok(answer) => {
                 judgement.status = answer.status;

@@ -32,7 +32,7 @@ use tokio::sync::{mpsc, watch};
 use crate::output::Format;
 use crate::secret::Secrets;
 use crate::signature::Signer;
-use crate::wire::{Client, WebhookUrl};
+use crate::wire::{Client, Targets};
 use dedupe::Dedupe;
 pub use exchange::Exchange;
 use forward::Forwarder;
@@ -61,8 +61,9 @@ pub struct Config {
     pub dedupe_capacity: usize,
     /// Append one record per request to this file before answering.
     pub save: Option<PathBuf>,
-    /// Relay accepted requests to this URL (through this client) and answer with its status.
-    pub forward_to: Option<(WebhookUrl, Client)>,
+    /// Relay accepted requests to their event's URL (through this client) and answer with its
+    /// status; an event without a URL is answered here.
+    pub forward_to: Option<(Targets, Client)>,
     pub simulation: Simulation,
     /// Print one line per request in this format; `None` prints nothing.
     pub log: Option<Format>,
@@ -134,7 +135,7 @@ impl Receiver {
         };
         let forwarder = config
             .forward_to
-            .map(|(url, client)| Forwarder::new(url, client));
+            .map(|(targets, client)| Forwarder::new(targets, client));
         let listener = bind(host, port)
             .await
             .with_context(|| format!("cannot listen on {host}:{port}"))?;

@@ -6,7 +6,7 @@
 //! Submodules: `url` (what can be delivered to), `tls` (which servers are trusted), `client`
 //! (single deliveries on hyper-util's client), `explain` (why a delivery failed, in words),
 //! `curl` (a request as a command to paste), `transcript` (a request or answer as HTTP text),
-//! `report` (an exchange in JSON reports), and
+//! `report` (an exchange in JSON reports), `targets` (which URL each event goes to), and
 //! `connection`, `template` and `load` (load mode).
 
 mod client;
@@ -15,6 +15,7 @@ pub mod curl;
 pub mod explain;
 pub mod load;
 pub mod report;
+mod targets;
 mod template;
 pub mod tls;
 pub mod transcript;
@@ -32,6 +33,7 @@ use crate::headers::Headers;
 use crate::secret::Secret;
 use crate::signature::sign;
 pub use client::Client;
+pub use targets::Targets;
 pub use url::WebhookUrl;
 
 /// How much of a response body is kept for display and reports; the rest is drained unread.

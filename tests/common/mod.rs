@@ -35,15 +35,45 @@ pub const REFERENCE_EVENTS: [&str; 14] = [
     "enrichment.completed",
 ];
 
-/// The binary under test, with no secret, colour or backtrace settings leaking in.
+/// The binary under test, with no secret, colour, backtrace or project-file settings leaking in:
+/// `--no-config`, so that no `titancard-wh.toml` (a developer's own, in the checkout or above it)
+/// is ever read.
 pub fn cmd() -> assert_cmd::Command {
-    let mut command = assert_cmd::Command::cargo_bin("titancard-wh").expect("binary built");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_titancard-wh"));
+    hermetic(&mut command).arg("--no-config");
+    assert_cmd::Command::from_std(command)
+}
+
+/// The binary reading project files as a user's would, run in `dir`: give it a `.git` folder
+/// (see `project`) so that the walk up stops there. The user file is looked for in an empty
+/// folder unless the test sets XDG_CONFIG_HOME itself.
+pub fn project_cmd(dir: &std::path::Path) -> assert_cmd::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_titancard-wh"));
+    hermetic(&mut command).current_dir(dir);
+    assert_cmd::Command::from_std(command)
+}
+
+/// A temp folder that is a repository root (it holds `.git`), so that the project file's walk up
+/// never reaches a stray `titancard-wh.toml` above it.
+pub fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+/// The environment every run of the binary gets: no secret, profile or project file from the
+/// developer's shell, the user config folder empty, no colour settings, no backtraces.
+pub fn hermetic(command: &mut std::process::Command) -> &mut std::process::Command {
+    let empty = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-config-home");
+    std::fs::create_dir_all(&empty).unwrap();
     command
         .env_remove("TITANCARD_WEBHOOK_SECRET")
+        .env_remove("TITANCARD_WH_CONFIG")
+        .env_remove("TITANCARD_WH_PROFILE")
+        .env("XDG_CONFIG_HOME", empty)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
-        .env("RUST_BACKTRACE", "0");
-    command
+        .env("RUST_BACKTRACE", "0")
 }
 
 /// Parses a command's `--format json` output and checks it against its published schema,

@@ -25,14 +25,27 @@ pub struct Listen {
 }
 
 impl Listen {
+    /// `listen --port 0` with `args`, reading no project file.
     pub fn start(args: &[&str]) -> Listen {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_titancard-wh"))
-            .args(["listen", "--port", "0", "--color", "never"])
+        let mut command = Command::new(env!("CARGO_BIN_EXE_titancard-wh"));
+        crate::common::hermetic(&mut command).args(["--no-config", "listen", "--port", "0"]);
+        Self::spawn(command, args)
+    }
+
+    /// `listen` with `args` in the project folder `dir`, taking what flags do not give from its
+    /// `titancard-wh.toml`.
+    pub fn start_in(dir: &std::path::Path, args: &[&str]) -> Listen {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_titancard-wh"));
+        crate::common::hermetic(&mut command)
+            .current_dir(dir)
+            .arg("listen");
+        Self::spawn(command, args)
+    }
+
+    fn spawn(mut command: Command, args: &[&str]) -> Listen {
+        let mut child = command
+            .args(["--color", "never"])
             .args(args)
-            .env_remove("TITANCARD_WEBHOOK_SECRET")
-            .env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE")
-            .env("RUST_BACKTRACE", "0")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

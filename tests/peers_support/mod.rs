@@ -31,6 +31,21 @@ pub fn peer(relative: &str) -> PathBuf {
     path
 }
 
+/// Asserts that check-jsonschema accepts each schema file against its own metaschema.
+pub fn assert_metaschema_valid(schemas: impl IntoIterator<Item = PathBuf>) {
+    let output = Command::new(peer("venv/bin/check-jsonschema"))
+        .arg("--check-metaschema")
+        .args(schemas)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// A receiver sample of the reference running on a free port; killed when dropped.
 pub struct Peer {
     child: Child,

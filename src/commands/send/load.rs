@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use anyhow::Context;
+use anyhow::bail;
 use colored::Colorize;
 use hyper::header::{HeaderName, HeaderValue};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::Outcome;
 use crate::cli::SendArgs;
+use crate::config::Settings;
 use crate::output::{self, Format, millis};
 use crate::payload;
 use crate::secret::Secret;
@@ -20,11 +21,13 @@ use crate::wire::explain::{self, Explanation};
 use crate::wire::load::{self, Plan, Report, Template};
 
 /// Runs `count` deliveries.
-pub(super) fn run(args: &SendArgs, count: u64, secret: &Secret) -> anyhow::Result<Outcome> {
-    let url = args
-        .url
-        .clone()
-        .context("load mode needs --url (the endpoint to load)")?;
+pub(super) fn run(
+    args: &SendArgs,
+    settings: &Settings,
+    count: u64,
+    secret: &Secret,
+) -> anyhow::Result<Outcome> {
+    let url = load_url(args, settings)?;
     let first_timestamp = args.timestamp.unwrap_or_else(payload::now_millis);
     let overrides = super::overrides(args, Some(first_timestamp));
     let mut templates = Vec::new();
@@ -51,7 +54,7 @@ pub(super) fn run(args: &SendArgs, count: u64, secret: &Secret) -> anyhow::Resul
         count,
         concurrency: args.concurrency,
         rate: args.rate,
-        timeout: args.timeout,
+        timeout: settings.timeout(args.timeout).value,
         first_timestamp,
         extra_headers,
     };
@@ -78,6 +81,21 @@ pub(super) fn run(args: &SendArgs, count: u64, secret: &Secret) -> anyhow::Resul
     }
     out.flush()?;
     Ok(Outcome::from_ok(report.ok()))
+}
+
+/// The one URL load mode sends to: `--url`, else the URL every selected event resolves to.
+fn load_url(args: &SendArgs, settings: &Settings) -> anyhow::Result<WebhookUrl> {
+    let mut url: Option<WebhookUrl> = None;
+    for spec in super::selected_events(args) {
+        let next = settings.url_for(spec.name, args.url.as_ref())?.value;
+        match &url {
+            Some(first) if *first != next => bail!(
+                "load mode sends to one URL, and the profile's routes send these events to                  {first} and {next}: pass --url, or select events that share one"
+            ),
+            _ => url = Some(next),
+        }
+    }
+    Ok(url.expect("send selects at least one event"))
 }
 
 /// `send --count --format json` (schemas/output/send-load.schema.json).

@@ -6,15 +6,17 @@ mod once;
 
 use crate::Outcome;
 use crate::cli::SendArgs;
+use crate::config::Settings;
 use crate::events::{CATALOGUE, EventSpec};
 use crate::payload::Overrides;
 
-/// Runs `send`.
-pub fn run(args: SendArgs) -> anyhow::Result<Outcome> {
-    let secrets = args.secret.resolve()?;
+/// Runs `send`: each event to its URL (`--url`, else the profile's route for it, else the
+/// profile's url).
+pub fn run(args: SendArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let secrets = args.secret.resolve(settings)?;
     match args.count {
-        Some(count) => load::run(&args, count, secrets.primary()),
-        None => once::run(&args, secrets.primary()),
+        Some(count) => load::run(&args, settings, count, secrets.primary()),
+        None => once::run(&args, settings, secrets.primary()),
     }
 }
 

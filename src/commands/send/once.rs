@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::Outcome;
 use crate::cli::SendArgs;
+use crate::config::Settings;
 use crate::contract::RETRY_DELAYS;
 use crate::events::EventSpec;
 use crate::headers::Headers;
@@ -30,31 +31,41 @@ use crate::wire::{self, Attempt, OutgoingRequest, WebhookUrl};
 /// How much of a response body a human line shows.
 const BODY_PREVIEW_CHARS: usize = 200;
 
-/// One request ready to go: the event it announces and the signed request.
+/// One request ready to go: the event it announces, the signed request, and whether its URL is
+/// known (a dry run without one shows a placeholder).
 struct Prepared {
     event: String,
     request: OutgoingRequest,
+    url_known: bool,
 }
 
 /// Sends each selected event once (with retries when asked).
-pub(super) fn run(args: &SendArgs, secret: &Secret) -> anyhow::Result<Outcome> {
-    // Without --url (only with --dry-run) the requests are shown for a placeholder target.
-    let url = match &args.url {
-        Some(url) => url.clone(),
-        None => "http://localhost/"
-            .parse()
-            .expect("the placeholder URL is valid"),
-    };
+pub(super) fn run(
+    args: &SendArgs,
+    settings: &Settings,
+    secret: &Secret,
+) -> anyhow::Result<Outcome> {
+    let placeholder: WebhookUrl = "http://localhost/"
+        .parse()
+        .expect("the placeholder URL is valid");
     let mut prepared = Vec::new();
     if let Some(path) = &args.payload {
-        prepared.push(from_file(args, path, &url, secret)?);
+        prepared.push(from_file(args, path, &placeholder, secret)?);
     } else {
         let overrides = super::overrides(args, args.timestamp);
         for spec in super::selected_events(args) {
-            prepared.push(from_sample(args, spec, &overrides, &url, secret)?);
+            prepared.push(from_sample(args, spec, &overrides, &placeholder, secret)?);
         }
     }
     for item in &mut prepared {
+        match settings.url_for(&item.event, args.url.as_ref()) {
+            Ok(url) => {
+                item.request.url = url.value;
+                item.url_known = true;
+            }
+            Err(_) if args.dry_run => {}
+            Err(err) => return Err(err),
+        }
         for header in &args.header {
             item.request.headers.set(&header.name, header.value.clone());
         }
@@ -65,6 +76,7 @@ pub(super) fn run(args: &SendArgs, secret: &Secret) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let delays = retry_delays(args);
+    let timeout = settings.timeout(args.timeout).value;
     let client = args.trust.client();
     let runtime = crate::runtime()?;
     let mut results = Vec::new();
@@ -72,7 +84,7 @@ pub(super) fn run(args: &SendArgs, secret: &Secret) -> anyhow::Result<Outcome> {
         let attempts = runtime.block_on(wire::deliver(
             &client,
             &item.request,
-            args.timeout,
+            timeout,
             &delays,
             |attempt, next| {
                 if args.format == Format::Human {
@@ -122,6 +134,7 @@ fn from_sample(
     Ok(Prepared {
         event: spec.name.to_string(),
         request: OutgoingRequest::signed(url, spec.name, body, secret),
+        url_known: false,
     })
 }
 
@@ -165,6 +178,7 @@ fn from_file(
     Ok(Prepared {
         request: OutgoingRequest::signed(url, &event, Bytes::from(body), secret),
         event,
+        url_known: false,
     })
 }
 
@@ -324,7 +338,7 @@ fn print_dry_run(
                 DryRunRequest {
                     event: &item.event,
                     method: "POST",
-                    url: args.url.as_ref(),
+                    url: item.url_known.then_some(&item.request.url),
                     headers: &item.request.headers,
                     body,
                     body_encoding,
@@ -343,7 +357,7 @@ fn print_dry_run(
         if index > 0 {
             writeln!(out)?;
         }
-        transcript::request(out, &item.request, args.url.is_some())?;
+        transcript::request(out, &item.request, item.url_known)?;
     }
     Ok(())
 }

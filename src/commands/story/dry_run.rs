@@ -135,7 +135,8 @@ impl Shown<'_> {
                     event: step.event.name,
                     duplicate_of: delivery.duplicate_of,
                     method: "POST",
-                    url: self.url,
+                    // Each request's own URL: a profile's routes may differ per event.
+                    url: self.url.map(|_| &request.url),
                     headers: &request.headers,
                     body,
                     body_encoding,

@@ -9,16 +9,17 @@ use colored::Colorize;
 
 use crate::Outcome;
 use crate::cli::StoryRunArgs;
+use crate::config::Settings;
 use crate::output::{self, Format};
 use crate::payload;
-use crate::story::deliver::{self, Delivered, Settings};
+use crate::story::deliver::{self, Delivered};
 use crate::story::plan::{self, Options};
 use crate::story::report::{RunInfo, StoryReport, Timeline};
 use crate::story::{self, Seed, out};
 use crate::wire::{OutgoingRequest, WebhookUrl, transcript};
 
 /// Runs one story.
-pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let source = args
         .story
         .as_ref()
@@ -33,26 +34,34 @@ pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
     };
     let plan = plan::plan(&story.steps, options, seed);
 
-    // The target and the secret, resolved here and handed down as values: the project config
-    // (profiles and routes) plugs in at this point, filling what the flags leave out.
-    let secrets = args.secret.resolve()?;
-    let url = args.url.clone();
-    let target = url.clone().unwrap_or_else(|| {
-        "http://localhost/"
-            .parse::<WebhookUrl>()
-            .expect("the placeholder URL is valid")
-    });
+    // The target and the secret come from the one resolver: --url for every event, else the
+    // profile's route for each event, else its url. With --dry-run, or --out and no --url,
+    // nothing is sent.
+    let secrets = args.secret.resolve(settings)?;
+    let sending = !args.dry_run && (args.url.is_some() || args.out.is_none());
+    let url = match settings.url(args.url.as_ref()) {
+        Ok(resolved) if sending || args.dry_run => Some(resolved.value),
+        Err(err) if sending => return Err(err),
+        _ => None,
+    };
+    let placeholder: WebhookUrl = "http://localhost/"
+        .parse()
+        .expect("the placeholder URL is valid");
     let requests: Vec<OutgoingRequest> = composed
         .iter()
         .map(|step| {
-            OutgoingRequest::signed(
+            let target = match &url {
+                Some(_) => settings.url_for(step.event.name, args.url.as_ref())?.value,
+                None => placeholder.clone(),
+            };
+            Ok(OutgoingRequest::signed(
                 &target,
                 step.event.name,
                 step.body.clone(),
                 secrets.primary(),
-            )
+            ))
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     let written = match &args.out {
         Some(dir) => Some(out::write(dir, &composed, &plan, &requests)?),
         None => None,
@@ -66,10 +75,10 @@ pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
         out: args.out.as_ref().map(|dir| dir.display().to_string()),
     };
     let mut stdout = std::io::stdout().lock();
-    let Some(url) = url.filter(|_| !args.dry_run) else {
+    let Some(url) = url.clone().filter(|_| sending) else {
         let shown = super::dry_run::Shown {
             info: &info,
-            url: args.url.as_ref(),
+            url: url.as_ref(),
             composed: &composed,
             plan: &plan,
             requests: &requests,
@@ -87,8 +96,8 @@ pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
     if args.format == Format::Human {
         timeline.header(&mut stdout, &info, &url, &plan)?;
     }
-    let settings = Settings {
-        timeout: args.timeout,
+    let delivery = deliver::Settings {
+        timeout: settings.timeout(args.timeout).value,
         concurrency: args.concurrency,
     };
     let prefix = format!("      {} ", "|".dimmed());
@@ -98,7 +107,7 @@ pub(super) fn run(args: StoryRunArgs) -> anyhow::Result<Outcome> {
         client,
         &requests,
         &plan,
-        settings,
+        delivery,
         |delivered| {
             if args.format == Format::Human {
                 // A closed stdout surfaces at the next write below.

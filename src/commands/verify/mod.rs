@@ -10,6 +10,7 @@ use anyhow::bail;
 use crate::Outcome;
 use crate::capture::{self, Captured, InputKind};
 use crate::cli::{InputFormat, VerifyArgs};
+use crate::config::Settings;
 use crate::contract::HEADER_SIGNATURE;
 use crate::diagnose::{Cause, Diagnosis, diagnose};
 use crate::input;
@@ -48,8 +49,8 @@ impl Report {
 }
 
 /// Runs `verify`.
-pub fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
-    let secrets = args.secret.resolve()?;
+pub fn run(args: VerifyArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let secrets = args.secret.resolve(settings)?;
     let path = args.input.as_deref();
     let name = input::name(path);
     if args.input.is_none() && std::io::stdin().is_terminal() {

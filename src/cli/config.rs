@@ -1,0 +1,56 @@
+//! Arguments of `config`: `show`, `check` and `init` for the project file, titancard-wh.toml.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::output::Format;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  titancard-wh config init
+  titancard-wh config show --origin
+  titancard-wh --profile staging config show --format json
+  titancard-wh config check ci/titancard-wh.toml
+
+The file is --config PATH, else TITANCARD_WH_CONFIG, else the first
+titancard-wh.toml from the current folder up to the repository root (the
+folder holding .git), else $XDG_CONFIG_HOME/titancard-wh/config.toml
+(~/.config/titancard-wh/config.toml). One file is read, never merged.
+
+Exit codes:
+  0  shown, valid, or written
+  2  the file is not valid, or init would overwrite a file")]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the values commands will use (the secret redacted: only where it is read from)
+    Show(ConfigShowArgs),
+    /// Check a project file: every problem with its line and column
+    Check {
+        /// The file to check (default: the project file found as commands find it)
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Write a commented starter project file (never over an existing file)
+    Init {
+        /// Where to write it
+        #[arg(value_name = "FILE", default_value = crate::config::FILE_NAME)]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    /// Also say where each value came from: a flag, the environment, file:line, the default
+    #[arg(long)]
+    pub origin: bool,
+
+    /// Output format (json always carries the origins)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
