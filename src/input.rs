@@ -2,7 +2,7 @@
 //! path at all), with the name messages use for it; whole, or, past a size, its first bytes and
 //! a reader for the rest, so that a large body can be hashed as it streams by.
 
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::Path;
 
 use anyhow::Context;
@@ -60,5 +60,31 @@ pub fn read(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
                 .context("cannot read standard input")?;
             Ok(body)
         }
+    }
+}
+
+/// How much of a streamed input is read at a time: small enough to stay in the L2 cache between
+/// the read and the hash (1 MiB chunks spent 40% of a 100 MB verify in the kernel's copy; 16
+/// KiB, 64 KiB and 256 KiB took 83, 79 and 113 ms on the machine of README "Performance").
+const CHUNK: usize = 64 * 1024;
+
+/// Hands up to `limit` bytes of `reader` to `consume`, a chunk at a time; returns how many.
+pub fn for_each_chunk(
+    reader: &mut dyn Read,
+    limit: u64,
+    mut consume: impl FnMut(&[u8]),
+) -> io::Result<u64> {
+    let mut buffer = vec![0u8; CHUNK];
+    let mut taken = reader.take(limit);
+    let mut total = 0u64;
+    loop {
+        let read = match taken.read(&mut buffer) {
+            Ok(0) => return Ok(total),
+            Ok(read) => read,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        consume(&buffer[..read]);
+        total += read as u64;
     }
 }

@@ -10,8 +10,8 @@ use crate::headers::Headers;
 use crate::secret::Secret;
 use crate::signature::{Checker, Signer, Verdict};
 
-/// How much is read at a time.
-const CHUNK: usize = 1024 * 1024;
+/// How much is read past a streamed capture's body to check that only line breaks follow.
+const MAX_AFTER_BODY: u64 = 64 * 1024;
 
 /// What a streamed check found.
 #[derive(Debug)]
@@ -86,7 +86,7 @@ pub fn verify_capture(
     }
     // Only line breaks may follow the body; anything else is for the whole-input reader.
     let mut after = Vec::new();
-    rest.take(CHUNK as u64).read_to_end(&mut after)?;
+    rest.take(MAX_AFTER_BODY).read_to_end(&mut after)?;
     if !after.iter().all(|b| matches!(b, b'\r' | b'\n')) {
         return Ok(None);
     }
@@ -103,21 +103,11 @@ fn feed(
     rest: &mut dyn Read,
     limit: u64,
 ) -> io::Result<u64> {
-    let mut buffer = vec![0u8; CHUNK];
-    let mut taken = rest.take(limit);
-    let mut total = 0u64;
-    loop {
-        let read = match taken.read(&mut buffer) {
-            Ok(0) => return Ok(total),
-            Ok(read) => read,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(err),
-        };
+    crate::input::for_each_chunk(rest, limit, |chunk| {
         if let Ok(checker) = checker {
-            checker.update(&buffer[..read]);
+            checker.update(chunk);
         }
-        total += read as u64;
-    }
+    })
 }
 
 fn finish(checker: Result<Checker, crate::signature::SignatureProblem>) -> Verdict {
@@ -135,7 +125,7 @@ mod tests {
     #[test]
     fn a_streamed_body_verifies_like_a_held_one() {
         let secrets = [Secret::new("a"), Secret::new("b")];
-        let body = vec![b'x'; 3 * CHUNK + 17];
+        let body = vec![b'x'; 3 * 64 * 1024 + 17];
         let header = sign(&secrets[1], &body);
         let streamed = verify_body(&secrets, &header, &body[..100], &mut &body[100..]).unwrap();
         assert_eq!(streamed.verdict, Verdict::Valid { secret_index: 1 });

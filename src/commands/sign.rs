@@ -68,14 +68,7 @@ fn sign_streamed(
 ) -> anyhow::Result<Outcome> {
     let mut mac = Signer::new(secret).mac();
     mac.update(&head);
-    let mut buffer = vec![0u8; HOLD];
-    loop {
-        let read = rest.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        mac.update(&buffer[..read]);
-    }
+    input::for_each_chunk(rest, u64::MAX, |chunk| mac.update(chunk))?;
     let signature = header_value(&mac.tag());
     let mut out = std::io::stdout().lock();
     match (&args.curl, input::file(args.file.as_deref())) {
