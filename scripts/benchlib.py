@@ -2,8 +2,8 @@
 registries on first use into target/peers), servers started and stopped, wall-time medians and
 per-run peak memory.
 
-Each measured run is a fresh child process; os.wait4 gives that child's own peak RSS, so the
-memory figure belongs to the command measured, not to this script.
+Each measured run is a fresh child process; peak memory comes from one more run under GNU time,
+so the figure belongs to the command measured, not to this script.
 """
 import contextlib
 import json
@@ -79,24 +79,46 @@ def python_with(*packages):
 
 
 def measure(command, runs=5, stdin_path=None, ok_codes=(0,)):
-    """Runs `command` (a list) `runs` times; returns (median seconds, max peak RSS in MiB)."""
-    walls, peaks = [], []
+    """Runs `command` (a list) `runs` times; returns (median seconds, peak RSS in MiB)."""
+    walls = []
     for _ in range(runs):
-        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         started = time.perf_counter()
-        child = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(child.pid, 0)
+        code, stderr = run_once(command, stdin_path)
         walls.append(time.perf_counter() - started)
-        stderr = child.stderr.read().decode(errors="replace")
-        child.stderr.close()
-        if stdin_path:
-            stdin.close()
-        code = os.waitstatus_to_exitcode(status)
         if code not in ok_codes:
             sys.exit(f"bench: {shlex.join(command)} exited {code}: {stderr.strip()[:500]}")
-        peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(walls), max(peaks)
+    return statistics.median(walls), peak_mib(command, stdin_path)
+
+
+def run_once(command, stdin_path=None, preexec_fn=None, cwd=None):
+    """Runs `command` once: (exit code, stderr). Popen and wait4 rather than subprocess.run,
+    whose pipe-reading threads add a millisecond to every run (start-up is measured in ms)."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    # stderr to a file, not a pipe: a chatty child cannot fill a pipe nobody reads yet.
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            child = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL,
+                                     stderr=stderr, preexec_fn=preexec_fn, cwd=cwd)
+            _, status, _ = os.wait4(child.pid, 0)
+        finally:
+            if stdin_path:
+                stdin.close()
+        stderr.seek(0)
+        return os.waitstatus_to_exitcode(status), stderr.read().decode(errors="replace")
+
+
+def peak_mib(command, stdin_path=None, preexec_fn=None, cwd=None):
+    """The peak RSS of one run of `command`, in MiB, as GNU time reports it.
+
+    Not os.wait4 on our own child: Linux carries the high-water mark of the process that forked
+    it (this Python, some 20 MiB) into the child's, so small figures would all read 20 MiB.
+    """
+    gnu_time = "/usr/bin/time"
+    if not os.path.exists(gnu_time):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "time"], check=True,
+                       stdout=subprocess.DEVNULL)
+    _, stderr = run_once([gnu_time, "-f", "%M", *command], stdin_path, preexec_fn, cwd)
+    return int(stderr.strip().splitlines()[-1]) / 1024
 
 
 def free_port():
