@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn a_streamed_body_verifies_like_a_held_one() {
         let secrets = [Secret::new("a"), Secret::new("b")];
-        let body = vec![b'x'; 3 * 64 * 1024 + 17];
+        let body = vec![b'x'; 3 * crate::input::CHUNK + 17];
         let header = sign(&secrets[1], &body);
         let streamed = verify_body(&secrets, &header, &body[..100], &mut &body[100..]).unwrap();
         assert_eq!(streamed.verdict, Verdict::Valid { secret_index: 1 });
