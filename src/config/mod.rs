@@ -352,5 +352,4 @@ fn read_and_check(
 }
 
 #[cfg(test)]
-#[path = "tests.rs"]
 mod tests;

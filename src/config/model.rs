@@ -357,5 +357,4 @@ pub fn unknown_profile<'a>(
 }
 
 #[cfg(test)]
-#[path = "model_tests.rs"]
 mod tests;
