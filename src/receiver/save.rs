@@ -53,6 +53,9 @@ impl Saver {
     }
 
     /// Appends `record` as one line; returns once the kernel holds the whole line.
+    ///
+    /// The caller must run this to completion (the receiver runs each request in a task of its
+    /// own): the first request of a batch writes it for all the others, which wait for it.
     pub async fn append(&self, record: &impl serde::Serialize) -> io::Result<()> {
         let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
         line.push(b'\n');
@@ -69,6 +72,7 @@ impl Saver {
                 let mut batch = lock(&self.batch);
                 (mem::take(&mut batch.lines), mem::take(&mut batch.written))
             };
+            // The next batch may already be gathering; its first request waits here for the file.
             let result = lock(&self.file)
                 .write_all(&lines)
                 .map_err(|err| err.to_string());
