@@ -28,11 +28,22 @@ struct Batch {
     written: Arc<Written>,
 }
 
+/// The file, and the buffer the last batch was written from, kept for a later batch's lines.
+#[derive(Debug)]
+struct Writer {
+    file: File,
+    spare: Vec<u8>,
+}
+
+/// A batch buffer larger than this is let go once written rather than kept: a burst of large
+/// bodies should not hold its memory for the rest of the run.
+const KEEP_BUFFER: usize = 1024 * 1024;
+
 /// The open `--save` file.
 #[derive(Debug)]
 pub struct Saver {
     path: PathBuf,
-    file: Mutex<File>,
+    writer: Mutex<Writer>,
     batch: Mutex<Batch>,
 }
 
@@ -42,7 +53,10 @@ impl Saver {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         Ok(Saver {
             path: path.to_path_buf(),
-            file: Mutex::new(file),
+            writer: Mutex::new(Writer {
+                file,
+                spare: Vec::new(),
+            }),
             batch: Mutex::default(),
         })
     }
@@ -57,6 +71,7 @@ impl Saver {
     /// The caller must run this to completion (the receiver runs each request in a task of its
     /// own): the first request of a batch writes it for all the others, which wait for it.
     pub async fn append(&self, record: &impl serde::Serialize) -> io::Result<()> {
+        // Serialised outside the lock: a large body must not hold up the requests joining.
         let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
         line.push(b'\n');
         let (written, first) = {
@@ -68,14 +83,21 @@ impl Saver {
         if first {
             // Let the other requests that are ready run up to here and join this batch.
             tokio::task::yield_now().await;
-            let (lines, written) = {
+            // The batch before may still be writing: this one gathers lines until it is done.
+            let mut writer = lock(&self.writer);
+            let Writer { file, spare } = &mut *writer;
+            let written = {
                 let mut batch = lock(&self.batch);
-                (mem::take(&mut batch.lines), mem::take(&mut batch.written))
+                // The batch's lines come here; the batch goes on in the emptied buffer.
+                mem::swap(&mut batch.lines, spare);
+                mem::take(&mut batch.written)
             };
-            // The next batch may already be gathering; its first request waits here for the file.
-            let result = lock(&self.file)
-                .write_all(&lines)
-                .map_err(|err| err.to_string());
+            let result = file.write_all(spare).map_err(|err| err.to_string());
+            spare.clear();
+            if spare.capacity() > KEEP_BUFFER {
+                *spare = Vec::new();
+            }
+            drop(writer);
             // Only this request sets it: the batch left the shared slot above.
             let _ = written.set(result);
         }
