@@ -26,12 +26,29 @@ pub fn unescape(token: &str) -> Cow<'_, str> {
 
 /// The pointer to `key` inside the object at `parent`.
 pub fn child(parent: &str, key: &str) -> String {
-    format!("{parent}/{}", escape(key))
+    let mut pointer = parent.to_string();
+    push_key(&mut pointer, key);
+    pointer
 }
 
 /// The pointer to item `index` of the array at `parent`.
 pub fn item(parent: &str, index: usize) -> String {
-    format!("{parent}/{index}")
+    let mut pointer = parent.to_string();
+    push_index(&mut pointer, index);
+    pointer
+}
+
+/// Extends `pointer` in place to the child `key` (a walk that goes back truncates it).
+pub fn push_key(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    pointer.push_str(&escape(key));
+}
+
+/// Extends `pointer` in place to item `index`.
+pub fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
+    let _ = write!(pointer, "/{index}");
 }
 
 /// The unescaped tokens of a pointer, root first (none for the root itself).

@@ -4,6 +4,7 @@
 //! duplicate keys means different things to different receivers (RFC 8259 §4: names SHOULD be
 //! unique).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -15,21 +16,26 @@ use crate::schema::Violation;
 /// Every repeated key in `text`, as a violation at the key's JSON pointer, in document order
 /// (each repeated key once). Text that is not JSON, or nested deeper than serde_json's recursion
 /// limit, yields what was found before the point where parsing stopped.
+///
+/// `validate` walks every file with this besides parsing it, so the walk allocates little: keys
+/// are borrowed from the text where they need no unescaping, and one pointer string grows and
+/// shrinks as the walk goes down and up.
 pub fn find(text: &str) -> Vec<Violation> {
     let mut found = Vec::new();
+    let mut pointer = String::new();
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let _ = Walker {
-        pointer: String::new(),
+        pointer: &mut pointer,
         found: &mut found,
     }
     .deserialize(&mut deserializer);
     found
 }
 
-/// Walks one value, noting repeated keys under `pointer`.
-struct Walker<'f> {
-    pointer: String,
-    found: &'f mut Vec<Violation>,
+/// Walks one value, noting repeated keys under `pointer` (restored as it was when done).
+struct Walker<'w> {
+    pointer: &'w mut String,
+    found: &'w mut Vec<Violation>,
 }
 
 impl<'de> DeserializeSeed<'de> for Walker<'_> {
@@ -37,6 +43,34 @@ impl<'de> DeserializeSeed<'de> for Walker<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
+    }
+}
+
+/// The keys of one object so far: a list while the object is small (no hashing), a set too once
+/// it is large.
+#[derive(Default)]
+struct SeenKeys<'de> {
+    list: Vec<Cow<'de, str>>,
+    set: HashSet<Cow<'de, str>>,
+}
+
+/// Up to this many keys, a linear search is cheaper than hashing.
+const LIST_KEYS: usize = 32;
+
+impl<'de> SeenKeys<'de> {
+    /// Notes `key`; `false` when it was seen before.
+    fn insert(&mut self, key: &Cow<'de, str>) -> bool {
+        if self.list.len() < LIST_KEYS {
+            if self.list.contains(key) {
+                return false;
+            }
+            self.list.push(key.clone());
+            return true;
+        }
+        if self.set.is_empty() {
+            self.set.extend(self.list.iter().cloned());
+        }
+        self.set.insert(key.clone())
     }
 }
 
@@ -48,35 +82,41 @@ impl<'de> Visitor<'de> for Walker<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = HashSet::new();
+        let mut seen = SeenKeys::default();
         let mut reported = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let pointer = json_pointer::child(&self.pointer, &key);
-            if !seen.insert(key.clone()) && reported.insert(key.clone()) {
+        let parent = self.pointer.len();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            json_pointer::push_key(self.pointer, &key);
+            if !seen.insert(&key) && reported.insert(key.clone()) {
                 self.found.push(Violation {
-                    pointer: pointer.clone(),
+                    pointer: self.pointer.clone(),
                     message: format!(
                         "the key \"{key}\" appears more than once in this object; receivers \
                          disagree on which value wins (most keep the last): keep one"
                     ),
                 });
             }
-            map.next_value_seed(Walker {
-                pointer,
+            let value = map.next_value_seed(Walker {
+                pointer: self.pointer,
                 found: self.found,
-            })?;
+            });
+            self.pointer.truncate(parent);
+            value?;
         }
         Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let parent = self.pointer.len();
         let mut index = 0usize;
         loop {
-            let walker = Walker {
-                pointer: json_pointer::item(&self.pointer, index),
+            json_pointer::push_index(self.pointer, index);
+            let item = seq.next_element_seed(Walker {
+                pointer: self.pointer,
                 found: self.found,
-            };
-            if seq.next_element_seed(walker)?.is_none() {
+            });
+            self.pointer.truncate(parent);
+            if item?.is_none() {
                 return Ok(());
             }
             index += 1;
@@ -108,6 +148,33 @@ impl<'de> Visitor<'de> for Walker<'_> {
     }
 }
 
+/// A key, borrowed from the text when it holds no escape.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +190,25 @@ mod tests {
             ["/event", "/data/x"]
         );
         assert_eq!(pointers(r#"[{"a":1},{"a/b":1,"a/b":2}]"#), ["/1/a~1b"]);
+        // Escaped keys are compared unescaped.
+        assert_eq!(
+            pointers(r#"{"k":{"\u0061":1,"a":2},"z":[0,{"q":1,"q":2}]}"#),
+            ["/k/a", "/z/1/q"]
+        );
+    }
+
+    #[test]
+    fn repeats_in_large_objects_are_found_past_the_list() {
+        let mut keys: Vec<String> = (0..100)
+            .map(|index| format!("\"k{index}\":{index}"))
+            .collect();
+        keys.push("\"k7\":0".into());
+        keys.push("\"k99\":0".into());
+        keys.push("\"k7\":1".into());
+        assert_eq!(
+            pointers(&format!("{{{}}}", keys.join(","))),
+            ["/k7", "/k99"]
+        );
     }
 
     #[test]
