@@ -4,174 +4,146 @@
 //! duplicate keys means different things to different receivers (RFC 8259 §4: names SHOULD be
 //! unique).
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
+use serde_json::{Map, Number, Value};
 
 use crate::json_pointer;
 use crate::schema::Violation;
 
-/// Every repeated key in `text`, as a violation at the key's JSON pointer, in document order
-/// (each repeated key once). Text that is not JSON, or nested deeper than serde_json's recursion
-/// limit, yields what was found before the point where parsing stopped.
+/// Parses `text` into the `Value` serde_json would give (a repeated key keeps its first place and
+/// its last value), and finds every repeated key on the way, as a violation at the key's JSON
+/// pointer, in document order (each repeated key once). Errors are serde_json's own, placed
+/// alike.
 ///
-/// `validate` walks every file with this besides parsing it, so the walk allocates little: keys
-/// are borrowed from the text where they need no unescaping, and one pointer string grows and
-/// shrinks as the walk goes down and up.
-pub fn find(text: &str) -> Vec<Violation> {
+/// One pass does both: `validate` parses every file, and a second walk of the text to look for
+/// repeated keys cost nearly as much as the parse itself.
+pub fn parse(text: &str) -> serde_json::Result<(Value, Vec<Violation>)> {
     let mut found = Vec::new();
     let mut pointer = String::new();
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let _ = Walker {
+    let value = Builder {
         pointer: &mut pointer,
         found: &mut found,
     }
-    .deserialize(&mut deserializer);
-    found
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok((value, found))
 }
 
-/// Walks one value, noting repeated keys under `pointer` (restored as it was when done).
-struct Walker<'w> {
-    pointer: &'w mut String,
-    found: &'w mut Vec<Violation>,
+/// Builds one value at `pointer` (restored as it was when done), noting repeated keys.
+struct Builder<'b> {
+    pointer: &'b mut String,
+    found: &'b mut Vec<Violation>,
 }
 
-impl<'de> DeserializeSeed<'de> for Walker<'_> {
-    type Value = ();
+impl<'de> DeserializeSeed<'de> for Builder<'_> {
+    type Value = Value;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-/// The keys of one object so far: a list while the object is small (no hashing), a set too once
-/// it is large.
-#[derive(Default)]
-struct SeenKeys<'de> {
-    list: Vec<Cow<'de, str>>,
-    set: HashSet<Cow<'de, str>>,
-}
-
-/// Up to this many keys, a linear search is cheaper than hashing.
-const LIST_KEYS: usize = 32;
-
-impl<'de> SeenKeys<'de> {
-    /// Notes `key`; `false` when it was seen before.
-    fn insert(&mut self, key: &Cow<'de, str>) -> bool {
-        if self.list.len() < LIST_KEYS {
-            if self.list.contains(key) {
-                return false;
-            }
-            self.list.push(key.clone());
-            return true;
-        }
-        if self.set.is_empty() {
-            self.set.extend(self.list.iter().cloned());
-        }
-        self.set.insert(key.clone())
-    }
-}
-
-impl<'de> Visitor<'de> for Walker<'_> {
-    type Value = ();
+impl<'de> Visitor<'de> for Builder<'_> {
+    type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = SeenKeys::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
         let mut reported = HashSet::new();
         let parent = self.pointer.len();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
+        while let Some(key) = map.next_key::<String>()? {
             json_pointer::push_key(self.pointer, &key);
-            if !seen.insert(&key) && reported.insert(key.clone()) {
-                self.found.push(Violation {
-                    pointer: self.pointer.clone(),
-                    message: format!(
-                        "the key \"{key}\" appears more than once in this object; receivers \
-                         disagree on which value wins (most keep the last): keep one"
-                    ),
-                });
-            }
-            let value = map.next_value_seed(Walker {
+            // A repeat is known once its value is in; its report goes before the value's own.
+            let report_at = self.found.len();
+            let value = map.next_value_seed(Builder {
                 pointer: self.pointer,
                 found: self.found,
             });
+            let value = match value {
+                Ok(value) => value,
+                Err(err) => {
+                    self.pointer.truncate(parent);
+                    return Err(err);
+                }
+            };
+            match object.entry(key) {
+                Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
+                Entry::Occupied(mut entry) => {
+                    let key = entry.key();
+                    if reported.insert(key.clone()) {
+                        let violation = Violation {
+                            pointer: self.pointer.clone(),
+                            message: format!(
+                                "the key \"{key}\" appears more than once in this object; \
+                                 receivers disagree on which value wins (most keep the last): \
+                                 keep one"
+                            ),
+                        };
+                        self.found.insert(report_at, violation);
+                    }
+                    // The last value wins, in the first one's place.
+                    entry.insert(value);
+                }
+            }
             self.pointer.truncate(parent);
-            value?;
         }
-        Ok(())
+        Ok(Value::Object(object))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let parent = self.pointer.len();
-        let mut index = 0usize;
+        let mut items = Vec::new();
         loop {
-            json_pointer::push_index(self.pointer, index);
-            let item = seq.next_element_seed(Walker {
+            json_pointer::push_index(self.pointer, items.len());
+            let item = seq.next_element_seed(Builder {
                 pointer: self.pointer,
                 found: self.found,
             });
             self.pointer.truncate(parent);
-            if item?.is_none() {
-                return Ok(());
+            match item? {
+                Some(item) => items.push(item),
+                None => return Ok(Value::Array(items)),
             }
-            index += 1;
         }
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        // As serde_json: a float JSON can hold is always finite.
+        Ok(Number::from_f64(value).map_or(Value::Null, Value::Number))
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_string()))
     }
 
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-}
-
-/// A key, borrowed from the text when it holds no escape.
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key")
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
     }
 
-    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(key))
-    }
-
-    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(key.to_string()))
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 }
 
@@ -180,14 +152,19 @@ mod tests {
     use super::*;
 
     fn pointers(text: &str) -> Vec<String> {
-        find(text).into_iter().map(|v| v.pointer).collect()
+        let (_, found) = parse(text).unwrap();
+        found.into_iter().map(|v| v.pointer).collect()
     }
 
     #[test]
-    fn repeated_keys_are_found_at_any_depth_once_each() {
+    fn repeated_keys_are_found_at_any_depth_once_each_in_document_order() {
         assert_eq!(
             pointers(r#"{"event":"a","event":"b","event":"c","data":{"x":1,"x":2}}"#),
             ["/event", "/data/x"]
+        );
+        assert_eq!(
+            pointers(r#"{"d":{"x":1},"d":{"y":1,"y":2},"e":1,"e":2}"#),
+            ["/d", "/d/y", "/e"]
         );
         assert_eq!(pointers(r#"[{"a":1},{"a/b":1,"a/b":2}]"#), ["/1/a~1b"]);
         // Escaped keys are compared unescaped.
@@ -198,23 +175,41 @@ mod tests {
     }
 
     #[test]
-    fn repeats_in_large_objects_are_found_past_the_list() {
-        let mut keys: Vec<String> = (0..100)
-            .map(|index| format!("\"k{index}\":{index}"))
-            .collect();
-        keys.push("\"k7\":0".into());
-        keys.push("\"k99\":0".into());
-        keys.push("\"k7\":1".into());
-        assert_eq!(
-            pointers(&format!("{{{}}}", keys.join(","))),
-            ["/k7", "/k99"]
-        );
+    fn unique_keys_find_nothing() {
+        assert!(pointers(r#"{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}"#).is_empty());
     }
 
     #[test]
-    fn unique_keys_and_non_json_find_nothing() {
-        assert!(pointers(r#"{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}"#).is_empty());
-        assert!(pointers("not json").is_empty());
-        assert!(pointers(&"[".repeat(100_000)).is_empty());
+    fn the_value_and_the_errors_are_serde_jsons() {
+        let mut texts: Vec<String> = std::fs::read_dir("fixtures/events")
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        texts.extend(
+            [
+                r#"{"a":1,"b":[true,false,null,-1,1.5e300,18446744073709551615,-9223372036854775808],"a":{"c":"\u00e9\n\"x\""}}"#,
+                r#"[[],{},"",0,-0.0,1e-7]"#,
+                "  {\"k\": \"v\"}  ",
+                r#"{"a":1} trailing"#,
+                r#"{"a":1,}"#,
+                r#"{"a":[1,2"#,
+                "not json",
+                "",
+            ]
+            .map(str::to_string),
+        );
+        texts.push("[".repeat(100_000));
+        for text in &texts {
+            let ours = parse(text).map(|(value, _)| value);
+            match (ours, serde_json::from_str::<Value>(text)) {
+                (Ok(ours), Ok(theirs)) => {
+                    assert_eq!(ours, theirs, "{text}");
+                    // The same order of keys, too.
+                    assert_eq!(ours.to_string(), theirs.to_string(), "{text}");
+                }
+                (Err(ours), Err(theirs)) => assert_eq!(ours.to_string(), theirs.to_string()),
+                (ours, theirs) => panic!("{text}: {ours:?} against {theirs:?}"),
+            }
+        }
     }
 }

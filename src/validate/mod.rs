@@ -188,8 +188,8 @@ fn check_text(bytes: &[u8], first_line: usize, in_lines: bool, strict: bool) -> 
             return report;
         }
     };
-    let value: Value = match serde_json::from_str(text) {
-        Ok(value) => value,
+    let (value, duplicates) = match duplicate_keys::parse(text) {
+        Ok(parsed) => parsed,
         Err(err) => {
             let at = shift(locate::from_line_and_byte_column(
                 text,
@@ -204,7 +204,7 @@ fn check_text(bytes: &[u8], first_line: usize, in_lines: bool, strict: bool) -> 
     if in_lines && let Some(record) = as_record(&value) {
         return check_record(text, &record, first_line, strict);
     }
-    let mut report = check_value(text, &value, strict, None);
+    let mut report = check_value(text, &value, duplicates, strict, None);
     for found in &mut report.findings {
         found.line += first_line - 1;
     }
@@ -212,10 +212,11 @@ fn check_text(bytes: &[u8], first_line: usize, in_lines: bool, strict: bool) -> 
     report
 }
 
-/// Schema violations and lints of one parsed payload, placed in `text`.
+/// Schema violations and lints of one parsed payload (and its repeated keys), placed in `text`.
 fn check_value(
     text: &str,
     value: &Value,
+    duplicates: Vec<Violation>,
     strict: bool,
     header_event: Option<&str>,
 ) -> PayloadReport {
@@ -249,7 +250,6 @@ fn check_value(
             findings.push(place(Severity::Error, violation));
         }
         let header = lint::header_event_mismatch(header_event, value);
-        let duplicates = duplicate_keys::find(text);
         for violation in lint::lint(value)
             .into_iter()
             .chain(header)
@@ -301,9 +301,11 @@ fn check_record(
     };
     let header = record.headers.get(HEADER_EVENT);
     let mut report = match std::str::from_utf8(&body)
-        .map(|text| (text, serde_json::from_str::<Value>(text)))
+        .map(|text| (text, duplicate_keys::parse(text)))
     {
-        Ok((text, Ok(value))) => check_value(text, &value, strict, header),
+        Ok((text, Ok((value, duplicates)))) => {
+            check_value(text, &value, duplicates, strict, header)
+        }
         Ok((_, Err(err))) => single_error(line, &format!("body: {}", syntax_message(&err, false))),
         Err(_) => single_error(line, "body: invalid UTF-8: JSON text must be UTF-8"),
     };
