@@ -2,7 +2,7 @@
 //! survives, silently; and receivers disagree on which one (Python's json, JavaScript's JSON.parse
 //! and serde_json keep the last, others the first or refuse the document), so a payload with
 //! duplicate keys means different things to different receivers (RFC 8259 §4: names SHOULD be
-//! unique).
+//! unique). `parse` reads a document once, giving its `Value` and its repeated keys together.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -34,7 +34,8 @@ pub fn parse(text: &str) -> serde_json::Result<(Value, Vec<Violation>)> {
     Ok((value, found))
 }
 
-/// Builds one value at `pointer` (restored as it was when done), noting repeated keys.
+/// Builds one value at `pointer` (restored as it was once the value is built), noting repeated
+/// keys.
 struct Builder<'b> {
     pointer: &'b mut String,
     found: &'b mut Vec<Violation>,
@@ -63,17 +64,11 @@ impl<'de> Visitor<'de> for Builder<'_> {
             json_pointer::push_key(self.pointer, &key);
             // A repeat is known once its value is in; its report goes before the value's own.
             let report_at = self.found.len();
+            // On an error the whole parse fails, pointer and all: nothing to restore.
             let value = map.next_value_seed(Builder {
                 pointer: self.pointer,
                 found: self.found,
-            });
-            let value = match value {
-                Ok(value) => value,
-                Err(err) => {
-                    self.pointer.truncate(parent);
-                    return Err(err);
-                }
-            };
+            })?;
             match object.entry(key) {
                 Entry::Vacant(entry) => {
                     entry.insert(value);
@@ -108,9 +103,9 @@ impl<'de> Visitor<'de> for Builder<'_> {
             let item = seq.next_element_seed(Builder {
                 pointer: self.pointer,
                 found: self.found,
-            });
+            })?;
             self.pointer.truncate(parent);
-            match item? {
+            match item {
                 Some(item) => items.push(item),
                 None => return Ok(Value::Array(items)),
             }
