@@ -1,14 +1,12 @@
 //! `demo`, the README's first command: the real binary delivers all 14 events to its embedded
 //! receiver and reports each round trip.
 
-mod common;
-
 use serde_json::Value;
 use titancard_wh::internals::CATALOGUE;
 
 #[test]
 fn demo_delivers_and_verifies_all_fourteen_events() {
-    let output = common::cmd()
+    let output = crate::common::cmd()
         .args(["demo", "--color", "never"])
         .assert()
         .code(0)
@@ -30,14 +28,14 @@ fn demo_delivers_and_verifies_all_fourteen_events() {
 
 #[test]
 fn demo_json_has_a_stable_shape() {
-    let output = common::cmd()
+    let output = crate::common::cmd()
         .args(["demo", "--format", "json"])
         .assert()
         .code(0)
         .get_output()
         .stdout
         .clone();
-    let report: Value = common::json_output("demo", &output);
+    let report: Value = crate::common::json_output("demo", &output);
     assert_eq!(report["ok"], true);
     assert_eq!(report["counts"]["passed"], 14);
     assert!(

@@ -1,14 +1,11 @@
 //! `verify` through the real binary: captures made by real clients on a raw TCP listener, listen
 //! records, bare bodies; each diagnosis case; rotation; header checks; tolerance; bad inputs.
 
-mod common;
-mod verify_support;
-
 use std::path::{Path, PathBuf};
 
-use common::{cmd, expected_signature};
+use crate::common::{cmd, expected_signature};
+use crate::verify_support::*;
 use serde_json::Value;
-use verify_support::*;
 
 const SECRET: &str = "whsec_test";
 
@@ -42,7 +39,7 @@ fn verify_json(args: &[&str], file: &Path) -> (i32, Value) {
     all.extend_from_slice(args);
     let (code, stdout, stderr) = verify(&all, file);
     assert!(!stdout.is_empty(), "{stderr}");
-    let doc: Value = common::json_output("verify", stdout.as_bytes());
+    let doc: Value = crate::common::json_output("verify", stdout.as_bytes());
     assert_eq!(doc["ok"], code == 0, "{doc}");
     (code, doc["requests"][0].clone())
 }
@@ -432,7 +429,7 @@ fn listen_records_get_one_verdict_each() {
     let file = dir.file("events.jsonl", jsonl(&records));
     let (code, stdout, _) = verify(&["--format", "json", "--secret", SECRET], &file);
     assert_eq!(code, 1);
-    let doc: Value = common::json_output("verify", stdout.as_bytes());
+    let doc: Value = crate::common::json_output("verify", stdout.as_bytes());
     let requests = doc["requests"].as_array().unwrap();
     assert_eq!(
         doc["counts"],
@@ -654,7 +651,7 @@ fn a_capture_of_fifteen_requests_is_verified_request_by_request() {
     let file = dir.file("appended.http", &raw);
     let (code, stdout, _) = verify(&["--format", "json", "--secret", SECRET], &file);
     assert_eq!(code, 1, "{stdout}");
-    let doc = common::json_output("verify", stdout.as_bytes());
+    let doc = crate::common::json_output("verify", stdout.as_bytes());
     assert_eq!(
         doc["counts"],
         serde_json::json!({"requests": 15, "valid": 14, "invalid": 1})

@@ -2,15 +2,11 @@
 //! real binary, and the secret must appear nowhere: not on stdout or stderr, not in JSON or JUnit
 //! output, not in error messages, not in files written, not on the wire.
 
-mod common;
-mod hostile_support;
-mod listen_support;
-
 use std::time::Duration;
 
-use common::{TestServer, cmd, expected_signature};
-use hostile_support::*;
-use listen_support::{Listen, deliver, unique_body};
+use crate::common::{TestServer, cmd, expected_signature};
+use crate::hostile_support::*;
+use crate::listen_support::{Listen, deliver, unique_body};
 
 const CANARY: &str = "S3CR3T-canary-7f1d";
 

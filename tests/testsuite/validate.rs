@@ -1,11 +1,9 @@
 //! `validate` and `schema` as a user runs them: real fixture files and files written into temp
 //! folders, every output format, exit codes 0/1/2, globs, stdin and JSON Lines.
 
-mod common;
-
 use std::path::Path;
 
-use common::cmd;
+use crate::common::cmd;
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
@@ -22,7 +20,7 @@ fn validate_json(args: &[&str]) -> (i32, Value) {
         .args(["--format", "json"])
         .output()
         .unwrap();
-    let document = common::json_output("validate", &output.stdout);
+    let document = crate::common::json_output("validate", &output.stdout);
     (output.status.code().unwrap(), document)
 }
 

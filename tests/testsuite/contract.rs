@@ -3,12 +3,9 @@
 //! draft 2020-12 metaschema), and argument errors are caught when the command line is parsed,
 //! reported on one prefixed line, exit 2, coloured only when allowed.
 
-mod common;
-mod peers_support;
-
 use std::path::Path;
 
-use common::{TestServer, cmd, json_output};
+use crate::common::{TestServer, cmd, json_output};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -61,7 +58,7 @@ fn every_output_schema_is_valid_draft_2020_12_for_check_jsonschema() {
     let mut expected: Vec<String> = SCHEMAS.iter().map(|n| format!("{n}.schema.json")).collect();
     expected.sort();
     assert_eq!(found, expected, "one schema per JSON output, no stray file");
-    peers_support::assert_metaschema_valid(expected.iter().map(|name| dir.join(name)));
+    crate::peers_support::assert_metaschema_valid(expected.iter().map(|name| dir.join(name)));
 }
 
 #[test]
@@ -151,7 +148,8 @@ fn offline_commands_match_their_schemas() {
     assert_eq!(invalid["counts"]["invalid"], 1);
     assert_eq!(invalid["unreadable"][0]["error"]["kind"], "not_found");
 
-    let signature = common::expected_signature(SECRET, common_sample("card.created").as_bytes());
+    let signature =
+        crate::common::expected_signature(SECRET, common_sample("card.created").as_bytes());
     let verified = json_output(
         "verify",
         &stdout_of(
@@ -191,7 +189,7 @@ fn offline_commands_match_their_schemas() {
 #[test]
 fn network_commands_match_their_schemas_when_they_pass_and_when_they_fail() {
     let ok = TestServer::ok();
-    let failing = TestServer::start(|_, _| common::Reply::status(503).with_body("down"));
+    let failing = TestServer::start(|_, _| crate::common::Reply::status(503).with_body("down"));
     let refused = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}/webhook", listener.local_addr().unwrap())
@@ -293,7 +291,7 @@ fn network_commands_match_their_schemas_when_they_pass_and_when_they_fail() {
         &capture,
         format!(
             "POST /webhook HTTP/1.1\r\nContent-Type: application/json\r\nX-Webhook-Event: card.viewed\r\nX-Webhook-Signature: {}\r\nContent-Length: {}\r\n\r\n{body}",
-            common::expected_signature(SECRET, body.as_bytes()),
+            crate::common::expected_signature(SECRET, body.as_bytes()),
             body.len()
         ),
     )

@@ -1,11 +1,9 @@
 //! `send --count N --concurrency C` (load mode) through the real binary against a real local
 //! server: every delivery arrives once, with its own timestamp, id and a valid signature.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::{Reply, TestServer, cmd, expected_signature};
+use crate::common::{Reply, TestServer, cmd, expected_signature};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -65,7 +63,7 @@ fn every_delivery_has_its_own_timestamp_id_and_signature() {
     assert_eq!(ids.len(), 60, "unique ids");
     assert_eq!(events.len(), 14, "--all cycles through the catalogue");
 
-    let summary: Value = common::json_output("send-load", &output.stdout);
+    let summary: Value = crate::common::json_output("send-load", &output.stdout);
     assert_eq!(summary["counts"]["deliveries"], 60);
     assert_eq!(summary["counts"]["delivered"], 60);
     assert_eq!(summary["counts"]["failed"], 0);
@@ -163,7 +161,7 @@ fn failures_are_counted_and_fail_the_run() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let summary: Value = common::json_output("send-load", &output.stdout);
+    let summary: Value = crate::common::json_output("send-load", &output.stdout);
     assert_eq!(summary["counts"]["by_status"]["200"], 10);
     assert_eq!(summary["counts"]["by_status"]["503"], 10);
     assert_eq!(summary["counts"]["failed"], 10);
@@ -208,7 +206,7 @@ fn each_failing_status_is_explained_and_only_missing_answers_are_errors() {
         .args(["--count", "4", "--format", "json"])
         .output()
         .unwrap();
-    let summary = common::json_output("send-load", &output.stdout);
+    let summary = crate::common::json_output("send-load", &output.stdout);
     assert_eq!(summary["failures"][0]["status"], 401);
     assert_eq!(summary["failures"][0]["count"], 4);
     assert_eq!(

@@ -4,15 +4,12 @@
 //! `--out` fixtures that `validate`, `send --payload`, `replay` and `verify` accept, and the bugs a
 //! story finds in a naive receiver that inserts on every event.
 
-mod common;
-mod listen_support;
-
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::{Reply, TestServer, cmd, json_output};
-use listen_support::{Listen, saved};
+use crate::common::{Reply, TestServer, cmd, json_output};
+use crate::listen_support::{Listen, saved};
 use serde_json::Value;
 
 const SECRET: &str = "whsec_story_test";

@@ -2,12 +2,10 @@
 //! four headers, the body bytes, a signature recomputed here), overrides, files, retries,
 //! redirects, unreachable endpoints and the JSON report.
 
-mod common;
-
 use std::io::Write;
 use std::time::Duration;
 
-use common::{Recorded, Reply, TestServer, cmd, expected_signature};
+use crate::common::{Recorded, Reply, TestServer, cmd, expected_signature};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -205,7 +203,7 @@ fn a_payload_file_is_sent_byte_for_byte() {
     let server = TestServer::ok();
     let mut file = tempfile::NamedTempFile::new().unwrap();
     // Pretty-printed, odd spacing and a trailing newline: all of it must arrive unchanged.
-    let sample = include_str!("../fixtures/events/note.added.json");
+    let sample = include_str!("../../fixtures/events/note.added.json");
     let bytes = sample
         .replacen("\"timestamp\": ", "\"timestamp\":   ", 1)
         .into_bytes();
@@ -337,7 +335,7 @@ fn all_sends_the_fourteen_in_catalogue_order() {
         .assert()
         .success();
     let requests = server.requests();
-    let order = common::REFERENCE_EVENTS;
+    let order = crate::common::REFERENCE_EVENTS;
     assert_eq!(requests.len(), 14);
     for (request, event) in requests.iter().zip(order) {
         assert_eq!(request.json()["event"], event);
@@ -604,7 +602,7 @@ fn json_output_reports_every_attempt_with_the_response() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    let report: Value = common::json_output("send", &output.stdout);
+    let report: Value = crate::common::json_output("send", &output.stdout);
     assert_eq!(report["ok"], true);
     assert_eq!(report["counts"]["delivered"], 1);
     let delivery = &report["deliveries"][0];
@@ -638,7 +636,7 @@ fn json_output_reports_every_attempt_with_the_response() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let report: Value = common::json_output("send", &output.stdout);
+    let report: Value = crate::common::json_output("send", &output.stdout);
     let attempt = &report["deliveries"][0]["attempts"][0];
     assert!(attempt["status"].is_null());
     assert!(attempt["response"].is_null());

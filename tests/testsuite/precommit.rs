@@ -8,12 +8,10 @@
 //! of this crate, minutes of release build per rev), so here it is checked by
 //! `pre-commit validate-manifest` and by comparing the two hooks' definitions.
 
-mod peers_support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use peers_support::peer;
+use crate::peers_support::peer;
 use serde_json::Value;
 
 const SYSTEM_HOOK: &str = "titancard-wh-validate-system";

@@ -49,7 +49,7 @@ fn story_without_flags_follows_the_profile_and_its_routes() {
         .code(0);
     assert_eq!(cards.requests().len(), card_count);
     // No URL anywhere: exit 2 naming --url.
-    common::cmd()
+    crate::common::cmd()
         .args(["story", "card-lifecycle", "--secret", "s"])
         .assert()
         .code(2)

@@ -2,17 +2,13 @@
 //! answers garbage with a one-line message naming the file and the place, the documented exit code
 //! (1 a failed check, 2 unusable input), and no panic.
 
-mod common;
-mod hostile_support;
-mod listen_support;
-
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{cmd, expected_signature};
-use hostile_support::*;
+use crate::common::{cmd, expected_signature};
+use crate::hostile_support::*;
 
 const SECRET: &str = "whsec_hostile";
 
@@ -489,9 +485,11 @@ fn ipv6_literal_urls() {
             let seen = String::from_utf8_lossy(&server.join().unwrap()).into_owned();
             assert!(seen.contains(&expected_signature(SECRET, b"{}")), "{seen}");
             // listen on the IPv6 loopback.
-            let listen = listen_support::Listen::start(&["--host", "::1", "--secret", SECRET]);
+            let listen =
+                crate::listen_support::Listen::start(&["--host", "::1", "--secret", SECRET]);
             assert!(listen.url.starts_with("http://[::1]:"), "{}", listen.url);
-            let (status, _) = listen_support::deliver(listen.addr, "card.created", b"{}", SECRET);
+            let (status, _) =
+                crate::listen_support::deliver(listen.addr, "card.created", b"{}", SECRET);
             assert!(status > 0);
         }
         None => {
@@ -537,7 +535,7 @@ fn mistyped_events_are_named_with_a_suggestion() {
 /// resident memory in bytes, sampled from /proc while it runs.
 fn run_measured(args: &[&str], stdin: Option<&Path>) -> (Ran, u64) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_titancard-wh"));
-    common::hermetic(&mut command)
+    crate::common::hermetic(&mut command)
         .arg("--no-config")
         .args(args)
         .stdout(std::process::Stdio::piped())

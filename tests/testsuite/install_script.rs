@@ -6,14 +6,11 @@
 //! and that actionlint (with shellcheck on `run:` scripts) passes the workflow and the README's CI
 //! example, and shellcheck the scripts (the peers come from `scripts/test`).
 
-mod common;
-mod peers_support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{Reply, TestServer};
-use peers_support::peer;
+use crate::common::{Reply, TestServer};
+use crate::peers_support::peer;
 use sha2::Digest;
 
 fn project() -> &'static Path {

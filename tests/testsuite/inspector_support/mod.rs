@@ -1,6 +1,6 @@
 //! Support for the inspector tests: `listen --ui` started on port 0 (both ports read from its
 //! first lines), its API called with reqwest, its event stream read raw, and the page driven in
-//! headless Chromium by tests/inspector_support/browser.cjs (playwright-core from the peers).
+//! headless Chromium by tests/testsuite/inspector_support/browser.cjs (playwright-core from the peers).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -356,5 +356,5 @@ impl Drop for Browser {
 }
 
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inspector_support/browser.cjs")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/inspector_support/browser.cjs")
 }

@@ -2,15 +2,12 @@
 //! `validate` does, on valid and invalid payload files. The peers come from `scripts/test`
 //! (TITANCARD_PEERS); a missing peer fails the test.
 
-mod common;
-mod peers_support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::cmd;
-use peers_support::peer;
+use crate::common::cmd;
+use crate::peers_support::peer;
 use serde_json::Value;
 
 /// The payload files compared: the catalogue samples and the schema, lint and JSON fixtures.
@@ -39,7 +36,7 @@ fn our_verdicts(files: &[PathBuf]) -> BTreeMap<PathBuf, bool> {
         .args(["--format", "json"])
         .output()
         .unwrap();
-    let document: Value = common::json_output("validate", &output.stdout);
+    let document: Value = crate::common::json_output("validate", &output.stdout);
     document["files"]
         .as_array()
         .unwrap()

@@ -2,13 +2,10 @@
 //! refused without `--cacert` with a line that names the way out, accepted with it (or with
 //! `SSL_CERT_FILE`, as curl honours it), by every command that sends.
 
-mod common;
-mod listen_support;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use common::{Recorded, Reply, TestServer, cmd, expected_signature};
+use crate::common::{Recorded, Reply, TestServer, cmd, expected_signature};
 use predicates::prelude::*;
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use tokio_rustls::TlsAcceptor;
@@ -217,7 +214,7 @@ fn probe_replay_and_load_mode_take_cacert_too() {
 #[test]
 fn listen_forwards_to_an_https_app_with_cacert() {
     let pki = Pki::new();
-    let listen = listen_support::Listen::start(&[
+    let listen = crate::listen_support::Listen::start(&[
         "--secret",
         SECRET,
         "--forward-to",
@@ -225,8 +222,9 @@ fn listen_forwards_to_an_https_app_with_cacert() {
         "--cacert",
         pki.ca(),
     ]);
-    let body = listen_support::unique_body(7);
-    let (status, _) = listen_support::deliver(listen.addr, "connection.created", &body, SECRET);
+    let body = crate::listen_support::unique_body(7);
+    let (status, _) =
+        crate::listen_support::deliver(listen.addr, "connection.created", &body, SECRET);
     assert_eq!(status, 200);
     let requests = pki.server.requests();
     assert_eq!(requests.len(), 1);

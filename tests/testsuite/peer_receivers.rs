@@ -4,11 +4,8 @@
 //!
 //! The peers are installed by scripts/test (TITANCARD_PEERS, or target/peers by default).
 
-mod common;
-mod peers_support;
-
-use common::cmd;
-use peers_support::Peer;
+use crate::common::cmd;
+use crate::peers_support::Peer;
 use predicates::prelude::*;
 
 const SECRET: &str = "whsec_peer_7d21";

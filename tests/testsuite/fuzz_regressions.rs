@@ -2,15 +2,13 @@
 //! (inputs that once crashed or hung a fuzz target) and every seed in fuzz/seeds/<target>/ goes
 //! through the same harness the fuzz target runs, and the capture inputs through the real binary.
 
-mod common;
-
-#[path = "../fuzz/harness.rs"]
+#[path = "../../fuzz/harness.rs"]
 mod harness;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::cmd;
+use crate::common::cmd;
 
 const TARGETS: [&str; 3] = ["capture", "signature", "validate"];
 

@@ -1,14 +1,11 @@
 //! `replay` through the real binary to a real HTTP server: bytes and headers unchanged,
 //! `--resign`, and failures.
 
-mod common;
-mod verify_support;
-
 use std::path::PathBuf;
 
-use common::{Reply, TestServer, cmd, expected_signature};
+use crate::common::{Reply, TestServer, cmd, expected_signature};
+use crate::verify_support::*;
 use serde_json::Value;
-use verify_support::*;
 
 const SECRET: &str = "whsec_test";
 
@@ -168,7 +165,7 @@ fn non_2xx_answers_and_closed_ports_exit_1() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let doc: Value = common::json_output("replay", &output.stdout);
+    let doc: Value = crate::common::json_output("replay", &output.stdout);
     assert_eq!(doc["ok"], false);
     assert_eq!(doc["counts"]["failed"], 1);
     assert_eq!(doc["requests"][0]["status"], 401);

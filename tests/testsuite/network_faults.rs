@@ -2,18 +2,14 @@
 //! redirects, answers without end, or cannot be resolved. Each command reports the fault plainly
 //! with exit 1 (a delivery without a 2xx answer is a failed check), never hangs and never panics.
 
-mod common;
-mod hostile_support;
-mod listen_support;
-
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use common::cmd;
-use hostile_support::*;
-use listen_support::{Listen, deliver, unique_body};
+use crate::common::cmd;
+use crate::hostile_support::*;
+use crate::listen_support::{Listen, deliver, unique_body};
 
-const SECRET_LISTEN: &str = listen_support::SECRET;
+const SECRET_LISTEN: &str = crate::listen_support::SECRET;
 
 const SECRET: &str = "whsec_faults";
 
@@ -298,9 +294,9 @@ fn listen_forward_to_a_silent_app_times_out() {
     let app = FaultServer::start(Fault::Silent);
     let listen = Listen::start(&["--secret", SECRET_LISTEN, "--forward-to", &app.url("/app")]);
     let started = Instant::now();
-    // Not listen_support::deliver: its client gives up after 20 s, before the forward does.
+    // Not crate::listen_support::deliver: its client gives up after 20 s, before the forward does.
     let body = unique_body(10);
-    let signature = common::expected_signature(SECRET_LISTEN, &body);
+    let signature = crate::common::expected_signature(SECRET_LISTEN, &body);
     let mut stream = std::net::TcpStream::connect(listen.addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
@@ -313,7 +309,7 @@ fn listen_forward_to_a_silent_app_times_out() {
     );
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(&body).unwrap();
-    let (got, body) = listen_support::read_response(&mut stream);
+    let (got, body) = crate::listen_support::read_response(&mut stream);
     assert!(got >= 500, "{got}: {body}");
     assert!(body.contains("no answer") && body.contains("30s"), "{body}");
     assert!(started.elapsed() < Duration::from_secs(50));
@@ -339,7 +335,7 @@ fn listen_survives_a_client_that_disconnects_mid_body() {
     let (code, _, stderr) = listen.stop("-TERM");
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    let saved = listen_support::saved(&save);
+    let saved = crate::listen_support::saved(&save);
     let accepted: Vec<_> = saved.iter().filter(|r| r.status == Some(200)).collect();
     assert_eq!(accepted.len(), 1);
     assert_eq!(accepted[0].body_bytes().unwrap(), body);
@@ -364,7 +360,7 @@ fn listen_under_1000_concurrent_connections() {
                 tokio::spawn(async move {
                     use tokio::io::{AsyncReadExt, AsyncWriteExt};
                     let body = unique_body(1_000_000 + i);
-                    let signature = common::expected_signature(SECRET_LISTEN, &body);
+                    let signature = crate::common::expected_signature(SECRET_LISTEN, &body);
                     let mut stream = match tokio::net::TcpStream::connect(addr).await {
                         Ok(stream) => stream,
                         Err(err) => {
@@ -412,7 +408,7 @@ fn listen_under_1000_concurrent_connections() {
     });
     let (code, _, stderr) = listen.stop("-TERM");
     assert_eq!(code, Some(0), "{stderr}");
-    let saved = listen_support::saved(&save);
+    let saved = crate::listen_support::saved(&save);
     let mut bodies: Vec<Vec<u8>> = saved.iter().map(|r| r.body_bytes().unwrap()).collect();
     assert_eq!(bodies.len(), 1000);
     bodies.sort();
@@ -441,7 +437,7 @@ fn listen_killed_mid_run_loses_no_acknowledged_event_and_the_file_verifies() {
                     let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
                         break;
                     };
-                    let signature = common::expected_signature(SECRET_LISTEN, &body);
+                    let signature = crate::common::expected_signature(SECRET_LISTEN, &body);
                     let head = format!(
                         "POST /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
                          Content-Type: application/json\r\nX-Webhook-Signature: {signature}\r\n\

@@ -1,8 +1,6 @@
 //! `events`, `sign` and the conventions every command shares, through the real binary.
 
-mod common;
-
-use common::{cmd, expected_signature};
+use crate::common::{cmd, expected_signature};
 use predicates::prelude::*;
 
 #[test]
@@ -32,7 +30,7 @@ fn events_show_prints_the_reference_sample_and_field_types() {
         .assert()
         .success()
         .stdout(predicate::str::contains(include_str!(
-            "../fixtures/events/connection.created.json"
+            "../../fixtures/events/connection.created.json"
         )))
         .stdout(
             predicate::str::is_match(
@@ -93,7 +91,7 @@ fn a_mistyped_event_exits_2_with_the_closest_name() {
 
 #[test]
 fn sign_matches_an_independent_hmac_of_the_exact_bytes() {
-    let body = include_bytes!("../fixtures/events/card.created.json");
+    let body = include_bytes!("../../fixtures/events/card.created.json");
     cmd()
         .args([
             "sign",

@@ -5,15 +5,11 @@
 //! secret's own order, with a notice when two sources differ).
 //!
 //! Every run is in a temp folder holding `.git`, so the walk up never finds a stray file above
-//! it, with XDG_CONFIG_HOME empty unless a test sets it (`common::project_cmd`).
-
-mod common;
-mod listen_support;
-mod peers_support;
+//! it, with XDG_CONFIG_HOME empty unless a test sets it (`crate::common::project_cmd`).
 
 use std::path::Path;
 
-use common::{Recorded, TestServer, expected_signature, json_output, project, project_cmd};
+use crate::common::{Recorded, TestServer, expected_signature, json_output, project, project_cmd};
 use serde_json::Value;
 
 const LOCAL_SECRET: &str = "whsec_local_8c1e";
@@ -186,11 +182,11 @@ url = "{cards}"
     );
     std::fs::write(dir.path().join("titancard-wh.toml"), file).unwrap();
     std::fs::create_dir(dir.path().join("captures")).unwrap();
-    let listen = listen_support::Listen::start_in(dir.path(), &[]);
+    let listen = crate::listen_support::Listen::start_in(dir.path(), &[]);
     for event in ["card.viewed", "note.added"] {
         let body = titancard_wh::internals::find(event).unwrap().sample;
         let (status, _) =
-            listen_support::deliver(listen.addr, event, body.as_bytes(), LOCAL_SECRET);
+            crate::listen_support::deliver(listen.addr, event, body.as_bytes(), LOCAL_SECRET);
         assert_eq!(status, 200, "{event}");
     }
     let (_, _, stderr) = listen.stop("-INT");
@@ -198,7 +194,7 @@ url = "{cards}"
     assert_eq!(cards.requests()[0].json()["event"], "card.viewed");
     assert_eq!(app.requests().len(), 1);
     assert_eq!(app.requests()[0].path, "/app");
-    let saved = listen_support::saved(&dir.path().join("captures/events.jsonl"));
+    let saved = crate::listen_support::saved(&dir.path().join("captures/events.jsonl"));
     assert_eq!(saved.len(), 2);
 }
 
@@ -333,7 +329,7 @@ fn bad_files_exit_2_with_a_line_and_column() {
     write("version = 2\n");
     refused(dir.path(), &check, "titancard-wh.toml:1:11: version 2");
     // --no-config reads none of it.
-    common::cmd()
+    crate::common::cmd()
         .current_dir(dir.path())
         .args(["config", "show"])
         .assert()

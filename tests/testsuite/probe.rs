@@ -2,17 +2,12 @@
 //! a receiver written here that follows them all, and the reference's own Flask and Express
 //! receiver samples.
 
-mod common;
-mod listen_support;
-mod peers_support;
-mod probe_support;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{Reply, TestServer, cmd};
-use peers_support::Peer;
-use probe_support::*;
+use crate::common::{Reply, TestServer, cmd};
+use crate::peers_support::Peer;
+use crate::probe_support::*;
 use serde_json::Value;
 
 #[test]
@@ -38,7 +33,7 @@ fn a_conforming_receiver_passes_every_case() {
 
 #[test]
 fn the_projects_own_listen_passes_every_case() {
-    let listen = listen_support::Listen::start(&["--secret", SECRET]);
+    let listen = crate::listen_support::Listen::start(&["--secret", SECRET]);
     let (code, document) = probe_json(&listen.url, &["--timeout", "5s"]);
     assert_eq!(code, 0, "{document}");
     assert!(failing_ids(&document).is_empty(), "{document}");

@@ -95,6 +95,6 @@ fn the_schema_lists_the_14_events_and_check_jsonschema_accepts_it() {
         .iter()
         .map(|name| name.as_str().unwrap().to_string())
         .collect();
-    assert_eq!(names, common::REFERENCE_EVENTS);
-    peers_support::assert_metaschema_valid([schema_path()]);
+    assert_eq!(names, crate::common::REFERENCE_EVENTS);
+    crate::peers_support::assert_metaschema_valid([schema_path()]);
 }

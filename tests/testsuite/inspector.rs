@@ -2,18 +2,13 @@
 //! stream read with a real client and checked against their published schemas, its security
 //! checks, its `--save` history across a restart, and the page itself in headless Chromium.
 
-mod common;
-mod inspector_support;
-mod listen_support;
-mod peers_support;
-
 use std::path::Path;
 
-use common::{assert_schema, cmd};
-use inspector_support::{
+use crate::common::{assert_schema, cmd};
+use crate::inspector_support::{
     Browser, CANARY, Ui, picture_records, three_deliveries, verdicts, with_json,
 };
-use listen_support::{Listen, deliver, unique_body};
+use crate::listen_support::{Listen, deliver, unique_body};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -132,7 +127,7 @@ fn the_api_lists_deliveries_with_their_verdicts_and_replays_them() {
     assert_eq!(cleared["counts"]["cleared"], 7);
     assert_eq!(ui.get("/api/events").json()["events"], json!([]));
     // The --save file is never touched by the inspector.
-    assert_eq!(listen_support::saved(&save).len(), 7);
+    assert_eq!(crate::listen_support::saved(&save).len(), 7);
 }
 
 #[test]
@@ -282,7 +277,7 @@ fn the_inspector_line_follows_the_listening_line_and_stays_on_loopback() {
     ]);
     assert!(listen.wait_for_line("\"inspector\""));
     let (_, lines, _) = listen.stop("-INT");
-    let line = common::json_output("listen", lines[0].as_bytes());
+    let line = crate::common::json_output("listen", lines[0].as_bytes());
     assert_eq!(line["type"], "inspector");
     assert!(
         line["url"]

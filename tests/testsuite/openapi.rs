@@ -3,15 +3,12 @@
 //! webhook per event, the four headers, the payload schema, the 2xx/400/401 answers. The peers
 //! come from `scripts/test`; a missing peer fails the test.
 
-mod common;
-mod peers_support;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use common::{REFERENCE_EVENTS, cmd};
-use peers_support::peer;
+use crate::common::{REFERENCE_EVENTS, cmd};
+use crate::peers_support::peer;
 use serde_json::Value;
 
 const FILE: &str = "titancard-webhooks.openapi.json";

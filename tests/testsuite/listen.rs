@@ -1,15 +1,12 @@
 //! `listen` as a user runs it: the real binary on port 0, real HTTP requests over TCP, the
 //! printed lines, the saved records and the exit status after a signal.
 
-mod common;
-mod listen_support;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::{Reply, TestServer, expected_signature};
-use listen_support::{Listen, SECRET, deliver, http, read_response, saved, unique_body};
+use crate::common::{Reply, TestServer, expected_signature};
+use crate::listen_support::{Listen, SECRET, deliver, http, read_response, saved, unique_body};
 use serde_json::Value;
 use titancard_wh::internals::CATALOGUE;
 #[test]
@@ -223,7 +220,7 @@ fn rotation_accepts_either_secret_and_reports_which() {
     assert_eq!(code, Some(0));
     let values: Vec<Value> = lines
         .iter()
-        .map(|line| common::json_output("listen", line.as_bytes()))
+        .map(|line| crate::common::json_output("listen", line.as_bytes()))
         .collect();
     assert_eq!(values.len(), 4, "{lines:?}");
     assert_eq!(values[0]["secret"], 2);
@@ -355,7 +352,7 @@ fn each_line_says_what_the_app_answered_and_verbose_shows_the_whole_exchange() {
         500
     );
     let (_, lines, _) = listen.stop("-TERM");
-    let request = common::json_output("listen", lines[0].as_bytes());
+    let request = crate::common::json_output("listen", lines[0].as_bytes());
     assert_eq!(request["forward"]["status"], 500);
     assert_eq!(request["forward"]["explanation"]["kind"], "crashed");
     assert_eq!(
@@ -444,7 +441,7 @@ fn sigint_prints_the_summary_and_exits_zero() {
 fn a_port_in_use_is_a_usage_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    common::cmd()
+    crate::common::cmd()
         .args(["listen", "--port", &port, "--secret", SECRET])
         .assert()
         .code(2)
@@ -455,7 +452,7 @@ fn a_port_in_use_is_a_usage_error() {
 
 #[test]
 fn no_secret_is_a_usage_error_naming_all_three_sources() {
-    common::cmd()
+    crate::common::cmd()
         .args(["listen", "--port", "0"])
         .assert()
         .code(2)
@@ -480,7 +477,7 @@ fn fail_rate_one_fails_everything_and_nonsense_rates_are_refused() {
         lines.iter().any(|line| line.contains("simulated_failure")),
         "{lines:?}"
     );
-    common::cmd()
+    crate::common::cmd()
         .args([
             "listen",
             "--port",

@@ -1,0 +1,34 @@
+//! The test suite: one crate, so it links once. Each module tests one command or concern through
+//! the real binary; the `*_support` modules and `common` hold what several of them share.
+
+mod common;
+mod hostile_support;
+mod inspector_support;
+mod listen_support;
+mod peers_support;
+mod probe_support;
+mod verify_support;
+
+mod config;
+mod contract;
+mod demo;
+mod events;
+mod fuzz_regressions;
+mod hostile;
+mod inspector;
+mod install_script;
+mod listen;
+mod load;
+mod network_faults;
+mod openapi;
+mod peer_receivers;
+mod precommit;
+mod probe;
+mod replay;
+mod schema_peers;
+mod secret_hygiene;
+mod send;
+mod story;
+mod tls;
+mod validate;
+mod verify;
