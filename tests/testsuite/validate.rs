@@ -97,7 +97,10 @@ fn every_invalid_schema_fixture_is_invalid_and_every_valid_one_valid() {
 
 #[test]
 fn syntax_problems_are_reported_per_file_and_the_run_goes_on() {
-    let (code, stdout, stderr) = human(&["validate/syntax", "../crates/titancard-webhooks/samples/card.created.json"]);
+    let (code, stdout, stderr) = human(&[
+        "validate/syntax",
+        "../crates/titancard-webhooks/samples/card.created.json",
+    ]);
     assert_eq!(code, 1, "{stderr}");
     for expected in [
         "validate/syntax/empty.json:1:1: error: empty file: no payload (expected one JSON object)",
@@ -267,7 +270,10 @@ fn junit_format_has_one_case_per_payload() {
 
 #[test]
 fn unreadable_inputs_exit_2_after_validating_the_rest() {
-    let (code, stdout, stderr) = human(&["missing.json", "../crates/titancard-webhooks/samples/card.created.json"]);
+    let (code, stdout, stderr) = human(&[
+        "missing.json",
+        "../crates/titancard-webhooks/samples/card.created.json",
+    ]);
     assert_eq!(code, 2);
     assert!(stdout.ends_with("1 file, 1 payload, 0 invalid, 0 warnings\n"));
     assert!(

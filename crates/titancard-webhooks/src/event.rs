@@ -162,7 +162,6 @@ impl<'de> Deserialize<'de> for Event {
 struct EnvelopeVisitor;
 
 /// The data as read so far: typed when the name came first, else the raw text to type later.
-#[allow(clippy::large_enum_variant)] // held once, for the length of one parse
 enum Data {
     Typed(EventData),
     Raw(Box<RawValue>),

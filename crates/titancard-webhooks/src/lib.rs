@@ -60,7 +60,7 @@
 //!
 //! Features: `http` adds [`Webhook::verify_headers`] over `http::HeaderMap` and
 //! [`VerifyError::to_response`]; `axum` adds the [`axum::VerifiedEvent`] extractor. By default
-//! the crate depends on serde, serde_json and ring (for HMAC-SHA256) only.
+//! the crate depends on serde, serde_json, and RustCrypto's hmac and sha2 for HMAC-SHA256 only.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

@@ -1,6 +1,6 @@
 //! Whatever a network can send gets an `Event` or a `VerifyError`, never a panic; each cause is
-//! the one named, with the status a receiver answers. Signatures are recomputed here with RustCrypto's
-//! hmac and sha2, independently of the code under test (which uses ring).
+//! the one named, with the status a receiver answers. Signatures are recomputed here with ring,
+//! independently of the code under test (which uses RustCrypto's hmac and sha2).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
