@@ -16,12 +16,18 @@ const EXCERPT_LINES: usize = 3;
 /// How many characters of an answer's body an explanation quotes at most.
 const EXCERPT_CHARS: usize = 300;
 
+/// What a 413 means, after "answered 413: ".
+pub const TOO_LARGE: &str = "the body is over its limit on the size of a request (such as \
+    listen's --max-body, nginx's client_max_body_size or express.json's limit). TitanCard's own \
+    payloads are small (the samples are under 1 KB): send a smaller test payload, or raise a \
+    limit that refuses real events";
+
 /// What went wrong with one delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {
     /// A stable identifier: `signature_rejected`, `body_rejected`, `wrong_path`,
-    /// `wrong_method`, `redirect`, `crashed`, `rejected`, `timeout`, `unreachable`, `tls`,
-    /// `connection_reset`, `other`.
+    /// `wrong_method`, `too_large`, `redirect`, `crashed`, `rejected`, `timeout`, `unreachable`,
+    /// `tls`, `connection_reset`, `other`.
     pub kind: &'static str,
     /// What it means and the way out, in one line (the error itself, when no answer came, is
     /// said apart, and so is the excerpt).
@@ -46,6 +52,7 @@ pub fn of_status(
     headers: Option<&Headers>,
     body: Option<&[u8]>,
 ) -> Option<Explanation> {
+    let excerpt = body.and_then(excerpt);
     let (kind, message) = match status {
         200..=299 => return None,
         300..=399 => {
@@ -88,13 +95,24 @@ pub fn of_status(
              POSTed; check the URL"
                 .to_string(),
         ),
-        500..=599 => (
-            "crashed",
-            format!(
-                "the endpoint crashed (answered {status}): its answer below often names the line \
-                 to fix; a receiver must answer 401 or 400, never 5xx, to a bad delivery"
-            ),
+        413 => (
+            "too_large",
+            format!("the endpoint answered 413: {TOO_LARGE}"),
         ),
+        500..=599 => {
+            // Only an answer that is shown can be pointed at.
+            let clue = match excerpt {
+                Some(_) => "its answer often names the line to fix",
+                None => "it gave no answer to read, so its own log should name the line to fix",
+            };
+            (
+                "crashed",
+                format!(
+                    "the endpoint crashed (answered {status}): {clue}; a receiver must answer 401 \
+                     or 400, never 5xx, to a bad delivery"
+                ),
+            )
+        }
         _ => (
             "rejected",
             format!(
@@ -106,7 +124,7 @@ pub fn of_status(
     Some(Explanation {
         kind,
         message,
-        excerpt: body.and_then(excerpt),
+        excerpt,
     })
 }
 
@@ -250,6 +268,7 @@ mod tests {
         assert_eq!(kind(405), Some("wrong_method"));
         assert_eq!(kind(302), Some("redirect"));
         assert_eq!(kind(500), Some("crashed"));
+        assert_eq!(kind(413), Some("too_large"));
         assert_eq!(kind(409), Some("rejected"));
         let secret = of_status(401, None, None).unwrap().message;
         assert!(secret.contains("same secret") && secret.contains("raw body bytes"));
@@ -265,6 +284,34 @@ mod tests {
         assert!(excerpt.contains("server.js:17:12"), "{excerpt}");
         assert!(!excerpt.contains("at b"), "three lines at most: {excerpt}");
         assert!(explained.message.contains("never 5xx"));
+    }
+
+    // A 500 with an empty body pointed at "its answer below", and nothing was below.
+    #[test]
+    fn a_crash_points_at_its_answer_only_when_there_is_one() {
+        for body in [None, Some(&b""[..]), Some(&b" \n"[..])] {
+            let said = of_status(500, None, body).unwrap().message;
+            assert!(!said.contains("its answer"), "{body:?}: {said}");
+            assert!(said.contains("its own log"), "{body:?}: {said}");
+        }
+        let said = of_status(502, None, Some(b"Bad gateway")).unwrap().message;
+        assert!(said.contains("its answer often names the line to fix"), "{said}");
+    }
+
+    #[test]
+    fn a_413_says_what_the_limit_is_and_that_titancard_payloads_are_small() {
+        let explained = of_status(413, None, Some(b"{\"error\":\"payload too large\"}")).unwrap();
+        assert_eq!(explained.kind, "too_large");
+        assert!(explained.message.contains("limit"), "{}", explained.message);
+        assert!(
+            explained.message.contains("TitanCard's own payloads are small"),
+            "{}",
+            explained.message
+        );
+        assert_eq!(
+            explained.excerpt.as_deref(),
+            Some("{\"error\":\"payload too large\"}")
+        );
     }
 
     #[test]
