@@ -295,7 +295,10 @@ mod tests {
             assert!(said.contains("its own log"), "{body:?}: {said}");
         }
         let said = of_status(502, None, Some(b"Bad gateway")).unwrap().message;
-        assert!(said.contains("its answer often names the line to fix"), "{said}");
+        assert!(
+            said.contains("its answer often names the line to fix"),
+            "{said}"
+        );
     }
 
     #[test]
@@ -304,7 +307,9 @@ mod tests {
         assert_eq!(explained.kind, "too_large");
         assert!(explained.message.contains("limit"), "{}", explained.message);
         assert!(
-            explained.message.contains("TitanCard's own payloads are small"),
+            explained
+                .message
+                .contains("TitanCard's own payloads are small"),
             "{}",
             explained.message
         );

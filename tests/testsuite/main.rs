@@ -12,6 +12,7 @@ mod verify_support;
 mod config;
 mod contract;
 mod demo;
+mod early_answer;
 mod events;
 mod fuzz_regressions;
 mod hostile;

@@ -493,11 +493,17 @@ fn a_crash_points_at_its_answer_only_when_it_gave_one() {
         stdout_of(&output)
     };
     let empty = said("");
-    assert!(empty.contains("the endpoint crashed (answered 500)"), "{empty}");
+    assert!(
+        empty.contains("the endpoint crashed (answered 500)"),
+        "{empty}"
+    );
     assert!(!empty.contains("its answer"), "{empty}");
     assert!(empty.contains("its own log"), "{empty}");
     let with_body = said("TypeError: row is undefined");
-    assert!(with_body.contains("its answer often names the line to fix"), "{with_body}");
+    assert!(
+        with_body.contains("its answer often names the line to fix"),
+        "{with_body}"
+    );
 }
 
 #[test]
