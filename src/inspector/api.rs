@@ -95,6 +95,8 @@ struct EventCounts {
 /// `GET /api/events/{id}`: the entry, the diagnosis of its bad signature, a curl command.
 #[derive(Serialize)]
 pub struct EventDocument<'a> {
+    /// The request to the API succeeded (the delivery's own verdict is the entry's `accepted`).
+    ok: bool,
     #[serde(flatten)]
     entry: &'a Entry,
     diagnosis: Option<DiagnosisReport>,
@@ -171,6 +173,7 @@ pub fn detail(state: &State, id: u64) -> Result<String, ApiError> {
         curl::Body::Bytes(&bytes),
     );
     Ok(to_json(&EventDocument {
+        ok: true,
         entry: &entry,
         diagnosis,
         curl,

@@ -22,8 +22,9 @@ use crate::wire::report::ExchangeReport;
 /// A delivery kept by the inspector.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    /// Accepted, or a duplicate of an accepted delivery.
-    pub ok: bool,
+    /// The delivery's verdict: accepted, or a duplicate of an accepted delivery. (Not `ok`: in
+    /// an API answer that says whether the request to the API succeeded.)
+    pub accepted: bool,
     pub id: u64,
     pub received_at: String,
     pub method: String,
@@ -76,7 +77,7 @@ impl Entry {
         };
         let payload = exchange.payload.as_ref().or(parsed.as_ref());
         Entry {
-            ok: verdict.secret_index().is_some(),
+            accepted: verdict.secret_index().is_some(),
             id,
             received_at: exchange.received_at_text(),
             method: exchange.method.clone(),
@@ -110,9 +111,9 @@ impl Entry {
             rebuild_verdict(name, &record.headers, &bytes, payload.as_ref(), secrets)
         });
         let event = event_of(payload.as_ref());
-        let ok = matches!(record.verdict.as_deref(), Some("accepted" | "duplicate"));
+        let accepted = matches!(record.verdict.as_deref(), Some("accepted" | "duplicate"));
         Entry {
-            ok,
+            accepted,
             id,
             received_at: record.received_at,
             method: record.method,

@@ -37,7 +37,7 @@ fn the_api_lists_deliveries_with_their_verdicts_and_replays_them() {
     assert_eq!(events[1]["signature"]["ok"], false);
     assert_eq!(events[1]["schema"], Value::Null);
     assert_eq!(events[1]["event"], "connection.created");
-    assert_eq!(events[0]["ok"], true);
+    assert_eq!(events[0]["accepted"], true);
     assert_eq!(
         list["counts"],
         json!({"events": 3, "kept": 3, "older": 0, "lost": 0})
@@ -128,6 +128,70 @@ fn the_api_lists_deliveries_with_their_verdicts_and_replays_them() {
     assert_eq!(ui.get("/api/events").json()["events"], json!([]));
     // The --save file is never touched by the inspector.
     assert_eq!(crate::listen_support::saved(&save).len(), 7);
+}
+
+// The record of a rejected delivery carried "ok": false, as an API error does, so a script
+// could not tell the two apart by `.ok`.
+#[test]
+fn ok_is_the_api_requests_and_a_deliverys_verdict_has_its_own_field() {
+    let ui = Ui::start(&[]);
+    three_deliveries(&ui);
+    let list = ui.wait_for_events(3);
+    assert_eq!(list["ok"], true);
+    let events = list["events"].as_array().unwrap();
+    let accepted: Vec<(u64, bool)> = events
+        .iter()
+        .map(|e| (e["id"].as_u64().unwrap(), e["accepted"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(accepted, [(3, true), (2, false), (1, true)]);
+    assert!(events.iter().all(|e| e.get("ok").is_none()), "{list}");
+
+    let rejected = ui.get("/api/events/2");
+    assert_eq!(rejected.status, 200);
+    let rejected = rejected.json();
+    assert_schema("inspector-event", &rejected);
+    assert_eq!(
+        (&rejected["ok"], &rejected["accepted"]),
+        (&json!(true), &json!(false))
+    );
+    let missing = ui.get("/api/events/99");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["ok"], false);
+
+    // A replay the target refuses was still made: the API request is ok, the delivery not.
+    let refused = ui.change(
+        Method::POST,
+        "/api/events/2/replay",
+        Some(json!({"mode": "exact"})),
+    );
+    assert_eq!(refused.status, 200, "{}", refused.text);
+    let refused = refused.json();
+    assert_schema("inspector-replay", &refused);
+    assert_eq!(refused["status"], 401);
+    assert_eq!(
+        (&refused["ok"], &refused["delivered"]),
+        (&json!(true), &json!(false))
+    );
+    let delivered = ui
+        .change(
+            Method::POST,
+            "/api/events/1/replay",
+            Some(json!({"mode": "fresh"})),
+        )
+        .json();
+    assert_eq!(
+        (&delivered["ok"], &delivered["delivered"]),
+        (&json!(true), &json!(true))
+    );
+    let not_made = ui.change(
+        Method::POST,
+        "/api/events/1/replay",
+        Some(json!({"mode": "exact", "url": "ftp://x"})),
+    );
+    assert_eq!(
+        (not_made.status, not_made.json()["ok"].clone()),
+        (400, json!(false))
+    );
 }
 
 #[test]
@@ -279,6 +343,7 @@ fn the_inspector_line_follows_the_listening_line_and_stays_on_loopback() {
     let (_, lines, _) = listen.stop("-INT");
     let line = crate::common::json_output("listen", lines[0].as_bytes());
     assert_eq!(line["type"], "inspector");
+    assert_eq!(line["ok"], true);
     assert!(
         line["url"]
             .as_str()
