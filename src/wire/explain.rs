@@ -37,6 +37,31 @@ pub struct Explanation {
     pub excerpt: Option<String>,
 }
 
+impl Explanation {
+    /// What happened, without the asides and the way out: the short form, for a list.
+    pub fn short(&self) -> String {
+        short_form(&self.message)
+    }
+}
+
+/// The short form of a message written as "what happened (aside): the way out": what happened,
+/// its parenthesised asides left out.
+pub fn short_form(message: &str) -> String {
+    let lead = message.split_once(": ").map_or(message, |(lead, _)| lead);
+    let mut short = String::with_capacity(lead.len());
+    let mut depth = 0usize;
+    for ch in lead.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ch if depth == 0 => short.push(ch),
+            _ => {}
+        }
+    }
+    // An aside leaves its spaces behind: "a (b) c" is "a  c" without it.
+    short.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The explanation of a delivery's outcome; `None` for a 2xx answer.
 pub fn of_result(result: &Result<Answer, DeliveryError>) -> Option<Explanation> {
     match result {
@@ -284,6 +309,23 @@ mod tests {
         assert!(excerpt.contains("server.js:17:12"), "{excerpt}");
         assert!(!excerpt.contains("at b"), "three lines at most: {excerpt}");
         assert!(explained.message.contains("never 5xx"));
+    }
+
+    #[test]
+    fn the_short_form_is_what_happened_without_asides_or_the_way_out() {
+        let crash = of_status(500, None, Some(b"boom")).unwrap();
+        assert_eq!(crash.short(), "the endpoint crashed");
+        let redirect = of_status(302, None, None).unwrap();
+        assert_eq!(redirect.short(), "the endpoint answered 302, a redirect");
+        assert_eq!(
+            short_form(
+                "the body gained a trailing newline (\\n) between signing and verifying (an \
+                 editor, echo or a heredoc adds one): sign and verify the raw bytes"
+            ),
+            "the body gained a trailing newline between signing and verifying"
+        );
+        assert_eq!(short_form("no colon (nor a way out)"), "no colon");
+        assert_eq!(short_form("a (nested (aside)) stays out"), "a stays out");
     }
 
     // A 500 with an empty body pointed at "its answer below", and nothing was below.
