@@ -3,7 +3,7 @@
 
 use super::json::{KeyOrder, encode, in_sample_order, json_styles};
 use super::{Cause, MAX_JSON_CANDIDATE_BODY};
-use crate::signature::Mac;
+use crate::signature::BodyMac;
 
 /// A body to try, fed to the MAC without copying where possible.
 pub(super) enum Candidate<'a> {
@@ -15,7 +15,7 @@ pub(super) enum Candidate<'a> {
 }
 
 impl Candidate<'_> {
-    pub(super) fn feed(&self, mac: &mut Mac) {
+    pub(super) fn feed(&self, mac: &mut BodyMac) {
         match self {
             Candidate::Slice(body) => mac.update(body),
             Candidate::WithSuffix(body, suffix) => {

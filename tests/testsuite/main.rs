@@ -18,6 +18,7 @@ mod fuzz_regressions;
 mod hostile;
 mod inspector;
 mod install_script;
+mod library;
 mod listen;
 mod load;
 mod network_faults;
