@@ -5,7 +5,7 @@
 use crate::diagnose::{Diagnosis, diagnose};
 use crate::receiver::verdict::Verdict;
 use crate::secret::Secret;
-use crate::signature::SignatureProblem;
+use crate::signature::VerifyError;
 use crate::wire::explain::{self, Explanation};
 
 /// Said of a signature that no usual corruption explains.
@@ -36,7 +36,7 @@ pub fn of(
 ) -> Option<String> {
     Some(match verdict {
         Verdict::Accepted { .. } | Verdict::Duplicate { .. } => return None,
-        Verdict::InvalidSignature(SignatureProblem::Mismatch) => match diagnosis() {
+        Verdict::InvalidSignature(VerifyError::SignatureMismatch) => match diagnosis() {
             Some(diagnosis) if diagnosis.explanation.is_some() => {
                 explain::short_form(&diagnosis.message())
             }
@@ -85,7 +85,9 @@ mod tests {
             None
         );
         let missing = of(
-            &Verdict::InvalidSignature(SignatureProblem::Missing),
+            &Verdict::InvalidSignature(VerifyError::MissingHeader(
+                crate::contract::HEADER_SIGNATURE,
+            )),
             None,
             || None,
         );
