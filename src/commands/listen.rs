@@ -117,6 +117,8 @@ pub fn run(args: ListenArgs, settings: &Settings) -> anyhow::Result<Outcome> {
 struct Address<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
+    /// Always true: the receiver (or the inspector) is up.
+    ok: bool,
     url: &'a str,
 }
 
@@ -130,7 +132,14 @@ fn print_addresses(format: Format, receiver: &str, inspector: Option<&str>) -> a
         match format {
             Format::Human if kind == "listening" => writeln!(out, "listening on {url}")?,
             Format::Human => writeln!(out, "inspector on {url}")?,
-            Format::Json => output::write_json_line(&mut out, &Address { kind, url })?,
+            Format::Json => output::write_json_line(
+                &mut out,
+                &Address {
+                    kind,
+                    ok: true,
+                    url,
+                },
+            )?,
         }
     }
     out.flush()?;

@@ -323,6 +323,8 @@ fn listen_json_lines_match_from_the_first_line() {
     }
     let first: Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(first["type"], "listening");
+    // The first line had no `ok`, where every other line has one.
+    assert_eq!(first["ok"], true);
     let last: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
     assert_eq!(last["type"], "summary");
     assert_eq!(last["counts"]["by_reason"]["invalid_signature"], 1);

@@ -13,6 +13,7 @@ mod burst;
 mod config;
 mod contract;
 mod demo;
+mod early_answer;
 mod events;
 mod fuzz_regressions;
 mod hostile;

@@ -479,6 +479,33 @@ fn retry_gives_up_after_the_schedule_and_fails() {
     assert_eq!(server.requests().len(), 3);
 }
 
+// A retried 500 with an empty body said its answer "below often names the line to fix".
+#[test]
+fn a_crash_points_at_its_answer_only_when_it_gave_one() {
+    let said = |body: &'static str| {
+        let server = TestServer::start(move |_, _| Reply::status(500).with_body(body));
+        let output = cmd()
+            .args(["send", "reminder.due", "--secret", SECRET])
+            .args(["--url", &server.url("/"), "--retry-schedule", "10ms"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    let empty = said("");
+    assert!(
+        empty.contains("the endpoint crashed (answered 500)"),
+        "{empty}"
+    );
+    assert!(!empty.contains("its answer"), "{empty}");
+    assert!(empty.contains("its own log"), "{empty}");
+    let with_body = said("TypeError: row is undefined");
+    assert!(
+        with_body.contains("its answer often names the line to fix"),
+        "{with_body}"
+    );
+}
+
 #[test]
 fn a_redirect_is_a_failure_and_is_not_followed() {
     let server = TestServer::start(|_, _| Reply::status(302).with_header("Location", "/elsewhere"));
