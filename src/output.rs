@@ -57,6 +57,12 @@ fn should_color(when: ColorWhen) -> bool {
     }
 }
 
+/// Whether stdout is a terminal (a line a person reads ends with a line break; bytes for a file
+/// or a pipe are written as they are).
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
 /// Whether stderr is a terminal: progress bars are drawn only then.
 pub fn stderr_is_terminal() -> bool {
     io::stderr().is_terminal()

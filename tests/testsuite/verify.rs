@@ -199,6 +199,27 @@ fn diagnosis_pretty_and_compact_json() {
     assert!(stdout.contains("compact JSON (no spaces)"), "{stdout}");
 }
 
+/// A body signed with a final newline (as `echo` or an editor leaves it) and re-serialized by
+/// `jq .` was unexplained: no candidate was a re-encoded form with that newline.
+#[test]
+fn diagnosis_reserialized_json_signed_with_a_final_newline() {
+    let mut signed = payload("card.viewed", 0);
+    signed.push(b'\n');
+    let mut jq_output = pretty(&signed, b"  ");
+    jq_output.push(b'\n');
+    let found = diagnose_body(&jq_output, &expected_signature(SECRET, &signed));
+    assert_eq!(
+        found,
+        ["body_json_reserialized", "body_lost_trailing_newline"]
+    );
+    let dir = Dir::new();
+    let file = dir.file("b.json", &jq_output);
+    let sig = expected_signature(SECRET, &signed);
+    let (_, stdout, _) = verify(&["--signature", &sig, "--secret", SECRET], &file);
+    assert!(stdout.contains("compact JSON (no spaces)"), "{stdout}");
+    assert!(stdout.contains(r"trailing newline (\n)"), "{stdout}");
+}
+
 #[test]
 fn diagnosis_key_order() {
     let signed = br#"{"data":{"a":2,"b":1},"event":"card.created","timestamp":1}"#;
