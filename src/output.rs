@@ -3,9 +3,12 @@
 //! vocabulary every report shares (`millis`, `error: {kind, message}`).
 //!
 //! Data goes to stdout with `writeln!(out, …)?` (never `println!`, which panics on a closed
-//! pipe); `main` turns a broken pipe into a quiet success.
+//! pipe). A closed stdout ends the command quietly at its next write; the exit code is then what
+//! the checks made so far earn (`checked`, `outcome_so_far`), so that `titancard-wh validate dir |
+//! head` still fails a CI step under `set -o pipefail` when a payload is invalid.
 
 use std::io::{self, IsTerminal};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use colored::Colorize;
@@ -76,6 +79,24 @@ pub fn error(message: &str) {
 /// Prints `titancard-wh: warning: MESSAGE` on stderr.
 pub fn warning(message: &str) {
     eprintln!("{PROGRAM}: {} {message}", "warning:".yellow().bold());
+}
+
+/// Whether a check of this run has failed so far: a closed stdout stops a command before it
+/// returns its outcome, and this is what the exit code is then made from.
+static CHECK_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Notes a verdict as soon as it is reached, before it is written: a failed one makes a run that
+/// a closed stdout stops exit 1. Returns `ok`.
+pub fn checked(ok: bool) -> bool {
+    if !ok {
+        CHECK_FAILED.store(true, Ordering::Relaxed);
+    }
+    ok
+}
+
+/// What the checks noted so far earn: `CheckFailed` once one failed.
+pub fn outcome_so_far() -> crate::Outcome {
+    crate::Outcome::from_ok(!CHECK_FAILED.load(Ordering::Relaxed))
 }
 
 /// Whether an error is, at its root, a closed stdout pipe (`… | head`), which is not a failure.

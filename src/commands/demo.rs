@@ -47,6 +47,7 @@ impl Row {
 pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let (url, rows) = crate::runtime()?.block_on(round_trips())?;
     let report = DemoReport::new(&url, &rows);
+    output::checked(report.ok);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &report)?,

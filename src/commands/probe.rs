@@ -10,6 +10,7 @@ use crate::Outcome;
 use crate::cli::{ProbeArgs, ProbeFormat};
 use crate::config::Settings;
 use crate::events::{CATALOGUE, EventSpec};
+use crate::output;
 use crate::payload::now_millis;
 use crate::probe::{Case, cases, report, run};
 
@@ -31,10 +32,12 @@ pub fn run(args: ProbeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
             let mut table = report::Table::start(&mut out, &url, &cases, timeout)?;
             let mut written = Ok(());
             let report = runtime.block_on(run::run_all(&client, &url, &cases, timeout, |result| {
+                output::checked(result.passed);
                 if written.is_ok() {
                     written = table.row(&mut out, result).and_then(|()| out.flush());
                 }
             }));
+            output::checked(report.passed());
             written?;
             let curls = args.curl.then_some(cases.as_slice());
             table.finish(&mut out, &report, curls)?;
@@ -42,6 +45,7 @@ pub fn run(args: ProbeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         }
         ProbeFormat::Json | ProbeFormat::Junit => {
             let report = runtime.block_on(run::run_all(&client, &url, &cases, timeout, |_| {}));
+            output::checked(report.passed());
             match args.format {
                 ProbeFormat::Json => report::to_json(&mut out, &report, &cases)?,
                 _ => report::to_junit(&mut out, &report)?,

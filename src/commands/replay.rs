@@ -103,6 +103,7 @@ pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         bail!("{name}: no POST request to replay");
     }
     let report = ReplayReport::new(&url, &replayed);
+    output::checked(report.ok);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &report)?,

@@ -39,6 +39,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         .collect();
     progress.finish_and_clear();
     unreadable.extend(reports.iter().filter_map(|file| file.unreadable.clone()));
+    let valid = reports
+        .iter()
+        .flat_map(|file| &file.payloads)
+        .all(|payload| payload.is_valid());
+    output::checked(valid && unreadable.is_empty());
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::new(stdout);
     match args.format {
@@ -57,9 +62,5 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             unreadable.len()
         );
     }
-    let valid = reports
-        .iter()
-        .flat_map(|file| &file.payloads)
-        .all(|payload| payload.is_valid());
     Ok(Outcome::from_ok(valid))
 }

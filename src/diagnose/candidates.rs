@@ -168,9 +168,12 @@ fn json_candidates(body: &[u8]) -> Vec<(Candidate<'static>, Vec<Cause>)> {
             encoded.push((bytes.into(), Cause::BodyReserialized(style)));
         }
     }
-    let as_encoded = encoded
-        .iter()
-        .map(|(bytes, cause)| (Candidate::new(Form::Owned(bytes.clone())), vec![cause.clone()]));
+    let as_encoded = encoded.iter().map(|(bytes, cause)| {
+        (
+            Candidate::new(Form::Owned(bytes.clone())),
+            vec![cause.clone()],
+        )
+    });
     let with_newline = encoded
         .iter()
         .filter(|(bytes, _)| body.strip_suffix(b"\n") != Some(&**bytes))

@@ -9,6 +9,7 @@ mod peers_support;
 mod probe_support;
 mod verify_support;
 
+mod closed_stdout;
 mod config;
 mod contract;
 mod demo;

@@ -74,6 +74,7 @@ pub(super) fn run(
         ProgressBar::hidden()
     };
     let report = load::run(plan, secret.clone(), progress)?;
+    output::checked(report.ok());
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &LoadReport::new(&url, &report))?,

@@ -80,6 +80,8 @@ pub(super) fn run(
     let client = args.trust.client();
     let runtime = crate::runtime()?;
     let mut results = Vec::new();
+    // A closed stdout stops the run after the delivery whose lines could not be written.
+    let mut written = Ok(());
     for item in &prepared {
         let attempts = runtime.block_on(wire::deliver(
             &client,
@@ -87,17 +89,24 @@ pub(super) fn run(
             timeout,
             &delays,
             |attempt, next| {
-                if args.format == Format::Human {
-                    // A closed stdout surfaces at the next write below.
-                    let _ = print_attempt(&mut out, &item.event, attempt, !delays.is_empty(), next);
-                    if args.verbose {
-                        let _ = print_exchange(&mut out, &item.request, attempt);
+                if next.is_none() {
+                    output::checked(attempt.delivered());
+                }
+                if args.format == Format::Human && written.is_ok() {
+                    written =
+                        print_attempt(&mut out, &item.event, attempt, !delays.is_empty(), next);
+                    if args.verbose && written.is_ok() {
+                        written = print_exchange(&mut out, &item.request, attempt);
                     }
                 }
             },
         ));
         results.push((item, attempts));
+        if written.is_err() {
+            break;
+        }
     }
+    written?;
     let report = SendReport::new(&results);
     if args.format == Format::Json {
         output::write_json_line(&mut out, &report)?;

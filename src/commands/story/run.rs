@@ -109,6 +109,7 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
         &plan,
         delivery,
         |delivered| {
+            output::checked(delivered.attempt.delivered());
             if args.format == Format::Human {
                 // A closed stdout surfaces at the next write below.
                 let _ = timeline.row(&mut stdout, delivered);
@@ -121,6 +122,7 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
         },
     ));
     let report = StoryReport::new(&info, &url, &composed, &delivered);
+    output::checked(report.ok());
     match args.format {
         Format::Json => output::write_json_line(&mut stdout, &report)?,
         Format::Human => timeline.footer(&mut stdout, &info, &delivered)?,

@@ -82,12 +82,13 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> anyhow::Result<Outcome> {
 
 /// Prints the reports; exit 0 only when every one is valid.
 fn finish(args: &VerifyArgs, reports: &[Report]) -> anyhow::Result<Outcome> {
+    let valid = output::checked(reports.iter().all(Report::valid));
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &render::VerifyReport::new(reports))?,
         Format::Human => render::human(&mut out, reports)?,
     }
-    Ok(Outcome::from_ok(reports.iter().all(Report::valid)))
+    Ok(Outcome::from_ok(valid))
 }
 
 /// A request of a capture that could not be read after the whole ones: its place and why.
