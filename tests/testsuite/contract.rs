@@ -216,6 +216,9 @@ fn network_commands_match_their_schemas_when_they_pass_and_when_they_fail() {
             ),
         );
         assert_eq!(sent["ok"], code == 0);
+        // Where each delivery went: host and path, as the human lines name it.
+        let destination = url.split_once("://").unwrap().1;
+        assert_eq!(sent["deliveries"][0]["destination"], destination);
         let load = json_output(
             "send-load",
             &stdout_of(

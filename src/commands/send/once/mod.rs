@@ -37,6 +37,10 @@ pub(super) fn run(
     let timeout = settings.timeout(args.timeout).value;
     let client = args.trust.client();
     let runtime = crate::runtime()?;
+    // Each line names where its event went when the events go to more than one URL.
+    let several_urls = prepared
+        .iter()
+        .any(|item| item.request.url != prepared[0].request.url);
     let mut results = Vec::new();
     // A closed stdout stops the run after the delivery whose lines could not be written.
     let mut written = Ok(());
@@ -51,9 +55,11 @@ pub(super) fn run(
                     output::checked(attempt.delivered());
                 }
                 if args.format == Format::Human && written.is_ok() {
+                    let destination = several_urls.then(|| item.request.url.destination());
                     written = render::print_attempt(
                         &mut out,
-                        &item.event,
+                        item,
+                        destination.as_deref(),
                         attempt,
                         !delays.is_empty(),
                         next,

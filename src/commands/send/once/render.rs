@@ -15,14 +15,20 @@ use crate::wire::{Attempt, OutgoingRequest};
 /// How much of a response body a human line shows.
 const BODY_PREVIEW_CHARS: usize = 200;
 
-/// One line per attempt: event, status, latency, the start of the response body.
+/// One line per attempt: event, where it went (when a run reaches more than one URL), status,
+/// latency, the start of the response body.
 pub(super) fn print_attempt(
     out: &mut impl Write,
-    event: &str,
+    item: &Prepared,
+    destination: Option<&str>,
     attempt: &Attempt,
     numbered: bool,
     next: Option<Duration>,
 ) -> std::io::Result<()> {
+    let mut event = item.event.bold().to_string();
+    if let Some(destination) = destination {
+        event.push_str(&format!(" → {destination}"));
+    }
     let number = if numbered {
         format!("  attempt {}", attempt.number)
     } else {
@@ -48,11 +54,11 @@ pub(super) fn print_attempt(
             if answer.body_truncated {
                 text.push_str(" (cut)");
             }
-            writeln!(out, "{}{number}  {status}  {millis}  {text}", event.bold())?;
+            writeln!(out, "{event}{number}  {status}  {millis}  {text}")?;
         }
         Err(error) => {
             let failed = "no answer".red().bold();
-            writeln!(out, "{}{number}  {failed}  {millis}  {error}", event.bold())?;
+            writeln!(out, "{event}{number}  {failed}  {millis}  {error}")?;
         }
     }
     if let Some(explained) = explain::of_result(&attempt.result) {

@@ -29,6 +29,8 @@ struct SendCounts {
 struct DeliveryReport {
     event: String,
     url: WebhookUrl,
+    /// The host and path it went to, as the human lines name it.
+    destination: String,
     ok: bool,
     attempts: Vec<AttemptReport>,
 }
@@ -48,6 +50,7 @@ impl SendReport {
             .map(|(item, attempts)| DeliveryReport {
                 event: item.event.clone(),
                 url: item.request.url.clone(),
+                destination: item.request.url.destination(),
                 ok: attempts.last().is_some_and(Attempt::delivered),
                 attempts: attempts
                     .iter()
