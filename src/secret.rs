@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 /// The environment variable that holds the secret when no flag or profile gives it.
 pub const SECRET_ENV: &str = "TITANCARD_WEBHOOK_SECRET";
@@ -81,8 +81,7 @@ impl From<Secret> for Secrets {
 /// One secret per non-empty line; only the line ending is trimmed, since spaces may be part of a
 /// secret.
 pub fn read_secret_file(path: &Path) -> anyhow::Result<Vec<Secret>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the secret file {}", path.display()))?;
+    let text = crate::input::read_text(path, "the secret file ")?;
     let secrets: Vec<Secret> = text
         .lines()
         .map(|line| line.strip_suffix('\r').unwrap_or(line))

@@ -47,12 +47,17 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::new(stdout);
     match args.format {
+        // With nothing validated there is nothing to sum up: the error says it all.
+        ValidateFormat::Human if reports.iter().all(|file| file.unreadable.is_some()) => {}
         ValidateFormat::Human => report::human(&mut out, &reports, &unreadable)?,
         ValidateFormat::Json => report::json(&mut out, &reports, &unreadable)?,
         ValidateFormat::Github => report::github(&mut out, &reports, &unreadable)?,
         ValidateFormat::Junit => report::junit(&mut out, &reports, &unreadable)?,
     }
     out.flush()?;
+    if let [problem] = unreadable.as_slice() {
+        anyhow::bail!("{problem}");
+    }
     for problem in &unreadable {
         output::error(&problem.to_string());
     }

@@ -26,8 +26,6 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
-
 use crate::events::EventSpec;
 use crate::payload::SetField;
 use crate::payload::field_path::FieldPath;
@@ -160,8 +158,7 @@ pub fn load(source: &StorySource) -> anyhow::Result<Story> {
         StorySource::Builtin(builtin) => Ok(file::parse(builtin.source(), builtin.name)
             .expect("the built-in stories parse (checked by story::tests)")),
         StorySource::File(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the story file {}", path.display()))?;
+            let text = crate::input::read_text(path, "the story file ")?;
             let stem = path
                 .file_stem()
                 .map_or_else(|| "story".into(), |stem| stem.to_string_lossy());
