@@ -144,3 +144,39 @@ impl ErrorReport {
         }
     }
 }
+
+/// `"unreadable": [{"path": "...", "error": {"kind", "message"}}]`: an input that could not be
+/// read, the same in every document that reads one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreadableReport {
+    pub path: String,
+    pub error: ErrorReport,
+}
+
+impl UnreadableReport {
+    pub fn new(path: impl Into<String>, kind: &str, message: &str) -> Self {
+        UnreadableReport {
+            path: path.into(),
+            error: ErrorReport::new(kind, message),
+        }
+    }
+}
+
+/// A command's input could not be read: under `--format json` its document (`document` makes it
+/// from the input's `unreadable` entry) goes to stdout first, so that a script reading stdout
+/// sees `"ok": false` and why; the error itself still ends the run (stderr, exit 2). Any other
+/// error passes through.
+pub fn unreadable_document<D: Serialize>(
+    format: Format,
+    err: anyhow::Error,
+    document: impl FnOnce(Vec<UnreadableReport>) -> D,
+) -> anyhow::Error {
+    if format == Format::Json
+        && let Some(input) = err.downcast_ref::<crate::input::Unreadable>()
+    {
+        let entry = UnreadableReport::new(&input.path, input.kind, &input.message);
+        // A closed stdout changes nothing: the error below is the outcome.
+        let _ = write_json_line(&mut io::stdout().lock(), &document(vec![entry]));
+    }
+    err
+}

@@ -15,7 +15,7 @@ use crate::cli::ReplayArgs;
 use crate::config::Settings;
 use crate::contract::HEADER_SIGNATURE;
 use crate::input;
-use crate::output::{self, Format};
+use crate::output::{self, Format, UnreadableReport};
 use crate::payload::event_name;
 use crate::secret::Secret;
 use crate::signature::sign;
@@ -52,7 +52,11 @@ pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     };
     let path = Some(args.file.as_path());
     let name = input::name(path);
-    let bytes = input::read(path)?;
+    let bytes = input::read(path).map_err(|err| {
+        output::unreadable_document(args.format, err.into(), |unreadable| {
+            ReplayReport::unreadable(&url, unreadable)
+        })
+    })?;
     if bytes.is_empty() {
         bail!("{name}: {}", capture::CaptureError::Empty);
     }
@@ -134,6 +138,8 @@ struct ReplayReport<'a> {
     url: &'a WebhookUrl,
     counts: ReplayCounts,
     requests: Vec<RequestReport<'a>>,
+    /// The input, when it could not be read (nothing was replayed).
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -172,6 +178,16 @@ impl<'a> ReplayReport<'a> {
                     exchange: ExchangeReport::new(&r.result, r.elapsed),
                 })
                 .collect(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The document of a run whose input could not be read.
+    fn unreadable(url: &'a WebhookUrl, unreadable: Vec<UnreadableReport>) -> Self {
+        ReplayReport {
+            ok: false,
+            unreadable,
+            ..ReplayReport::new(url, &[])
         }
     }
 }

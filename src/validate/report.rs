@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::inputs::Unreadable;
 use super::{FileReport, Finding, PayloadReport, Severity};
 use crate::junit;
-use crate::output::ErrorReport;
+use crate::output::UnreadableReport;
 
 /// The counts the summary line gives.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -105,7 +105,7 @@ struct ValidateReport<'a> {
     ok: bool,
     counts: Summary,
     files: Vec<FileJson<'a>>,
-    unreadable: Vec<UnreadableJson<'a>>,
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -129,12 +129,6 @@ struct FindingJson<'a> {
     column: usize,
     pointer: Option<&'a str>,
     message: &'a str,
-}
-
-#[derive(Serialize)]
-struct UnreadableJson<'a> {
-    path: &'a str,
-    error: ErrorReport,
 }
 
 impl<'a> PayloadJson<'a> {
@@ -182,10 +176,7 @@ pub fn json(
             .collect(),
         unreadable: unreadable
             .iter()
-            .map(|problem| UnreadableJson {
-                path: &problem.path,
-                error: ErrorReport::new(problem.kind, &problem.message),
-            })
+            .map(|problem| UnreadableReport::new(&problem.path, problem.kind, &problem.message))
             .collect(),
     };
     crate::output::write_json_line(out, &document)

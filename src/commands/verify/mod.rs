@@ -58,7 +58,10 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     }
     // The clock is read here, once, so that the checks below stay pure.
     let now_ms = u128::from(crate::payload::now_millis());
-    let bytes = match input::open(path, large::HOLD)? {
+    let opened = input::open(path, large::HOLD).map_err(|err| {
+        output::unreadable_document(args.format, err.into(), render::VerifyReport::unreadable)
+    })?;
+    let bytes = match opened {
         input::Opened::Whole(bytes) => bytes,
         input::Opened::Large { head, rest } => {
             match large::verify(&name, path, head, rest, &args, secrets.all(), now_ms)? {

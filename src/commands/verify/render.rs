@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::diagnose::{DiagnosisReport, SignatureReport};
+use crate::output::UnreadableReport;
 use crate::signature::Verdict;
 
 /// `verify --format json` (schemas/output/verify.schema.json).
@@ -16,6 +17,8 @@ pub(super) struct VerifyReport<'a> {
     ok: bool,
     counts: VerifyCounts,
     requests: Vec<RequestReport<'a>>,
+    /// The input, when it could not be read (nothing was verified).
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +51,16 @@ impl<'a> VerifyReport<'a> {
                 invalid: requests.len() - valid,
             },
             requests,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The document of a run whose input could not be read.
+    pub(super) fn unreadable(unreadable: Vec<UnreadableReport>) -> Self {
+        VerifyReport {
+            ok: false,
+            unreadable,
+            ..VerifyReport::new(&[])
         }
     }
 }

@@ -24,7 +24,13 @@ pub(super) fn run(
     settings: &Settings,
     secret: &Secret,
 ) -> anyhow::Result<Outcome> {
-    let prepared = prepare::prepare(args, settings, secret)?;
+    let prepared = prepare::prepare(args, settings, secret).map_err(|err| {
+        if args.dry_run {
+            output::unreadable_document(args.format, err, DryRunReport::unreadable)
+        } else {
+            output::unreadable_document(args.format, err, SendReport::unreadable)
+        }
+    })?;
     let mut out = std::io::stdout().lock();
     if args.dry_run {
         match args.format {

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::prepare::Prepared;
 use crate::headers::Headers;
+use crate::output::UnreadableReport;
 use crate::record::{BodyEncoding, RequestRecord};
 use crate::wire::report::ExchangeReport;
 use crate::wire::{Attempt, WebhookUrl};
@@ -16,6 +17,8 @@ pub(super) struct SendReport {
     pub ok: bool,
     counts: SendCounts,
     deliveries: Vec<DeliveryReport>,
+    /// The `--payload` file, when it could not be read (nothing was sent).
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -71,6 +74,16 @@ impl SendReport {
                 failed: deliveries.len() - delivered,
             },
             deliveries,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The document of a run whose `--payload` could not be read.
+    pub fn unreadable(unreadable: Vec<UnreadableReport>) -> Self {
+        SendReport {
+            ok: false,
+            unreadable,
+            ..SendReport::new(&[])
         }
     }
 }
@@ -81,6 +94,8 @@ pub(super) struct DryRunReport<'a> {
     ok: bool,
     dry_run: bool,
     requests: Vec<DryRunRequest<'a>>,
+    /// The `--payload` file, when it could not be read.
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -114,6 +129,16 @@ impl<'a> DryRunReport<'a> {
             ok: true,
             dry_run: true,
             requests,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The document of a dry run whose `--payload` could not be read.
+    pub fn unreadable(unreadable: Vec<UnreadableReport>) -> Self {
+        DryRunReport {
+            ok: false,
+            unreadable,
+            ..DryRunReport::new(&[])
         }
     }
 }
