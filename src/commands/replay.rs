@@ -69,9 +69,12 @@ pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     for warning in &read.warnings {
         output::warning(warning);
     }
-    if let Some((source, err)) = &read.broken {
+    if let Some(broken) = &read.broken {
         output::warning(&format!(
-            "{source}: not a whole HTTP request ({err}); not replayed"
+            "{}: {} ({}); not replayed",
+            broken.source,
+            broken.what(),
+            broken.error
         ));
     }
     let requests = read.requests;

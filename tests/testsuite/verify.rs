@@ -702,11 +702,32 @@ fn a_request_cut_short_after_whole_ones_is_reported_not_dropped() {
     let (code, stdout, _) = verify(&secret_args(), &dir.file("cut.http", &raw));
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("cut.http:1  valid"), "{stdout}");
+    // How much of the capture that is: it once said "not a whole HTTP request" alone.
+    let rest = whole.len() - 20;
     assert!(
         stdout.contains("cut.http:2  invalid")
-            && stdout.contains("not a whole HTTP request, so not verified: Content-Length"),
+            && stdout.contains(&format!(
+                "the {rest} bytes after the last whole request are not a whole request, so not \
+                 verified: Content-Length"
+            )),
         "{stdout}"
     );
+    let server = crate::common::TestServer::ok();
+    let output = cmd()
+        .arg("replay")
+        .arg(dir.0.path().join("cut.http"))
+        .args(["--url", &server.url("/")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "cut.http:2: the {rest} bytes after the last whole request are not a whole request \
+             (Content-Length"
+        )) && stderr.contains("); not replayed"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]

@@ -37,12 +37,16 @@ impl Report {
     }
 
     /// The report of a request in a capture that is not whole.
-    fn broken(source: &str, err: &capture::CaptureError) -> Self {
+    fn broken(broken: &capture::Broken) -> Self {
         Report {
-            source: source.to_string(),
+            source: broken.source.clone(),
             event: None,
             verdict: None,
-            problems: vec![format!("not a whole HTTP request, so not verified: {err}")],
+            problems: vec![format!(
+                "{}, so not verified: {}",
+                broken.what(),
+                broken.error
+            )],
             diagnosis: None,
         }
     }
@@ -77,8 +81,8 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> anyhow::Result<Outcome> {
             check(captured, *is_capture, secrets.all(), now_ms, args.tolerance)
         })
         .collect();
-    if let Some((source, err)) = &broken {
-        reports.push(Report::broken(source, err));
+    if let Some(broken) = &broken {
+        reports.push(Report::broken(broken));
     }
     finish(&args, &reports)
 }
@@ -95,7 +99,7 @@ fn finish(args: &VerifyArgs, reports: &[Report]) -> anyhow::Result<Outcome> {
 }
 
 /// A request of a capture that could not be read after the whole ones: its place and why.
-type Broken = Option<(String, capture::CaptureError)>;
+type Broken = Option<capture::Broken>;
 
 /// The requests in the input, each with whether it is a full captured request (so its headers
 /// are checked) rather than a bare body, and the request that is not whole, if any.
