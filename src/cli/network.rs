@@ -279,7 +279,8 @@ Exit codes:
   1  a request got a non-2xx answer or no answer
   2  usage error or unreadable input")]
 pub struct ReplayArgs {
-    /// A listen --save file (JSON Lines) or a raw HTTP capture
+    /// A listen --save file (JSON Lines), a raw HTTP capture, or with --resign a bare payload
+    /// file (a story --out fixture)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 

@@ -21,7 +21,7 @@ use crate::secret::Secret;
 use crate::signature::sign;
 use crate::wire::explain;
 use crate::wire::report::ExchangeReport;
-use crate::wire::{Answer, DeliveryError, OutgoingRequest, WebhookUrl};
+use crate::wire::{self, Answer, DeliveryError, OutgoingRequest, WebhookUrl};
 
 /// How many characters of each answer are shown.
 const SNIPPET_CHARS: usize = 120;
@@ -61,11 +61,16 @@ pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         bail!("{name}: {}", capture::CaptureError::Empty);
     }
     let kind = capture::detect(&bytes);
-    if kind == InputKind::Body {
-        bail!("{name}: not a raw HTTP request or listen --save records");
-    }
-    let read = capture::parse_requests(&name, &bytes, kind)
-        .map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
+    let read = match (kind, &secret) {
+        (InputKind::Body, Some(secret)) => bare_body(&name, &bytes, secret)?,
+        (InputKind::Body, None) => bail!(
+            "{name}: not a raw HTTP request or listen --save records but a bare body, with no \
+             recorded signature to keep: pass --resign (and the secret) to sign it as it is \
+             sent, as send --payload does"
+        ),
+        _ => capture::parse_requests(&name, &bytes, kind)
+            .map_err(|err| anyhow::anyhow!("{name}: {err}"))?,
+    };
     for warning in &read.warnings {
         output::warning(warning);
     }
@@ -117,6 +122,34 @@ pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         Format::Human => render_human(&mut out, &url, &replayed)?,
     }
     Ok(Outcome::from_ok(report.ok))
+}
+
+/// A bare body (a payload file, such as `story --out`'s `NN-EVENT.json`) as one request with the
+/// reference's headers, signed; its event for `X-Webhook-Event` is the body's own.
+fn bare_body<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    secret: &Secret,
+) -> anyhow::Result<capture::Requests<'a>> {
+    let Some(event) = event_name(bytes) else {
+        bail!(
+            "{name}: no event for the X-Webhook-Event header: the body has no \"event\" string \
+             (send EVENT --payload FILE names the event itself)"
+        );
+    };
+    let captured = Captured {
+        source: name.to_string(),
+        method: "POST".into(),
+        path: String::new(),
+        headers: wire::webhook_headers(&event, Some(sign(secret, bytes))),
+        body: bytes.into(),
+        overflow: None,
+    };
+    Ok(capture::Requests {
+        requests: vec![captured],
+        warnings: Vec::new(),
+        broken: None,
+    })
 }
 
 /// The request to send: the recorded body and headers (minus connection headers), the signature
