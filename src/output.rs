@@ -145,6 +145,48 @@ impl ErrorReport {
     }
 }
 
+/// `"counts"` of a report whose items pass or fail: how many there are, passed and failed, under
+/// the names the command's schema gives them (`{"deliveries","delivered","failed"}`,
+/// `{"requests","valid","invalid"}`, …). The one place a report's verdict is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// The keys for the total, the passed and the failed.
+    names: [&'static str; 3],
+    pub total: usize,
+    pub passed: usize,
+}
+
+impl Counts {
+    /// Counts `verdicts` (one per item, `true` when it passed) under `names`.
+    pub fn of(names: [&'static str; 3], verdicts: impl IntoIterator<Item = bool>) -> Self {
+        let (total, passed) = verdicts.into_iter().fold((0, 0), |(total, passed), ok| {
+            (total + 1, passed + usize::from(ok))
+        });
+        Counts {
+            names,
+            total,
+            passed,
+        }
+    }
+
+    /// Whether every item passed (the report's `ok`).
+    pub fn all_passed(&self) -> bool {
+        self.passed == self.total
+    }
+}
+
+impl Serialize for Counts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let [total, passed, failed] = self.names;
+        let mut counts = serializer.serialize_struct("Counts", 3)?;
+        counts.serialize_field(total, &self.total)?;
+        counts.serialize_field(passed, &self.passed)?;
+        counts.serialize_field(failed, &(self.total - self.passed))?;
+        counts.end()
+    }
+}
+
 /// `"unreadable": [{"path": "...", "error": {"kind", "message"}}]`: an input that could not be
 /// read, the same in every document that reads one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -179,4 +221,20 @@ pub fn unreadable_document<D: Serialize>(
         let _ = write_json_line(&mut io::stdout().lock(), &document(vec![entry]));
     }
     err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_written_under_the_reports_own_names() {
+        let counts = Counts::of(["requests", "valid", "invalid"], [true, false, true]);
+        assert!(!counts.all_passed());
+        assert_eq!(
+            serde_json::to_string(&counts).unwrap(),
+            r#"{"requests":3,"valid":2,"invalid":1}"#
+        );
+        assert!(Counts::of(["a", "b", "c"], []).all_passed());
+    }
 }

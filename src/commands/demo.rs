@@ -16,7 +16,7 @@ use crate::contract::{
     HEADER_USER_AGENT, USER_AGENT,
 };
 use crate::events::{CATALOGUE, EventSpec};
-use crate::output::{self, ErrorReport, Format, millis};
+use crate::output::{self, Counts, ErrorReport, Format, millis};
 use crate::payload;
 use crate::receiver::simulate::Simulation;
 use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Exchange, Observer, Receiver, dedupe};
@@ -150,15 +150,8 @@ fn check(
 struct DemoReport<'a> {
     ok: bool,
     receiver: &'a str,
-    counts: DemoCounts,
+    counts: Counts,
     deliveries: Vec<DeliveryReport>,
-}
-
-#[derive(Serialize)]
-struct DemoCounts {
-    deliveries: usize,
-    passed: usize,
-    failed: usize,
 }
 
 #[derive(Serialize)]
@@ -176,15 +169,14 @@ struct DeliveryReport {
 
 impl<'a> DemoReport<'a> {
     fn new(url: &'a str, rows: &[Row]) -> Self {
-        let passed = rows.iter().filter(|row| row.passed()).count();
+        let counts = Counts::of(
+            ["deliveries", "passed", "failed"],
+            rows.iter().map(Row::passed),
+        );
         DemoReport {
-            ok: passed == rows.len(),
+            ok: counts.all_passed(),
             receiver: url,
-            counts: DemoCounts {
-                deliveries: rows.len(),
-                passed,
-                failed: rows.len() - passed,
-            },
+            counts,
             deliveries: rows
                 .iter()
                 .map(|row| DeliveryReport {

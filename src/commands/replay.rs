@@ -15,7 +15,7 @@ use crate::cli::ReplayArgs;
 use crate::config::Settings;
 use crate::contract::HEADER_SIGNATURE;
 use crate::input;
-use crate::output::{self, Format, UnreadableReport};
+use crate::output::{self, Counts, Format, UnreadableReport};
 use crate::payload::event_name;
 use crate::secret::Secret;
 use crate::signature::sign;
@@ -43,10 +43,10 @@ impl Replayed {
 /// Runs `replay` to `--url`, else the profile's url.
 pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let url = settings.url(args.url.as_ref())?.value;
-    let timeout = settings.timeout(args.timeout).value;
+    let timeout = settings.timeout(args.delivery.timeout).value;
     // Without --resign the recorded signatures are kept and no secret is needed.
     let secret = if args.resign {
-        Some(args.secret.resolve(settings)?.primary().clone())
+        Some(args.delivery.secret.resolve(settings)?.primary().clone())
     } else {
         None
     };
@@ -83,7 +83,7 @@ pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         ));
     }
     let requests = read.requests;
-    let client = args.trust.client();
+    let client = args.delivery.trust.client();
     let runtime = crate::runtime()?;
     let mut replayed = Vec::new();
     for captured in &requests {
@@ -172,17 +172,10 @@ fn outgoing(url: &WebhookUrl, captured: &Captured<'_>, secret: Option<&Secret>) 
 struct ReplayReport<'a> {
     ok: bool,
     url: &'a WebhookUrl,
-    counts: ReplayCounts,
+    counts: Counts,
     requests: Vec<RequestReport<'a>>,
     /// The input, when it could not be read (nothing was replayed).
     unreadable: Vec<UnreadableReport>,
-}
-
-#[derive(Serialize)]
-struct ReplayCounts {
-    requests: usize,
-    delivered: usize,
-    failed: usize,
 }
 
 #[derive(Serialize)]
@@ -196,15 +189,14 @@ struct RequestReport<'a> {
 
 impl<'a> ReplayReport<'a> {
     fn new(url: &'a WebhookUrl, replayed: &'a [Replayed]) -> Self {
-        let delivered = replayed.iter().filter(|r| r.delivered()).count();
+        let counts = Counts::of(
+            ["requests", "delivered", "failed"],
+            replayed.iter().map(Replayed::delivered),
+        );
         ReplayReport {
-            ok: delivered == replayed.len(),
+            ok: counts.all_passed(),
             url,
-            counts: ReplayCounts {
-                requests: replayed.len(),
-                delivered,
-                failed: replayed.len() - delivered,
-            },
+            counts,
             requests: replayed
                 .iter()
                 .map(|r| RequestReport {

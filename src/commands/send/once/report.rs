@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::prepare::Prepared;
 use crate::headers::Headers;
-use crate::output::UnreadableReport;
+use crate::output::{Counts, UnreadableReport};
 use crate::record::{BodyEncoding, RequestRecord};
 use crate::wire::report::ExchangeReport;
 use crate::wire::{Attempt, WebhookUrl};
@@ -15,17 +15,10 @@ use crate::wire::{Attempt, WebhookUrl};
 #[derive(Serialize)]
 pub(super) struct SendReport {
     pub ok: bool,
-    counts: SendCounts,
+    counts: Counts,
     deliveries: Vec<DeliveryReport>,
     /// The `--payload` file, when it could not be read (nothing was sent).
     unreadable: Vec<UnreadableReport>,
-}
-
-#[derive(Serialize)]
-struct SendCounts {
-    deliveries: usize,
-    delivered: usize,
-    failed: usize,
 }
 
 #[derive(Serialize)]
@@ -65,14 +58,13 @@ impl SendReport {
                     .collect(),
             })
             .collect();
-        let delivered = deliveries.iter().filter(|d| d.ok).count();
+        let counts = Counts::of(
+            ["deliveries", "delivered", "failed"],
+            deliveries.iter().map(|d| d.ok),
+        );
         SendReport {
-            ok: delivered == deliveries.len(),
-            counts: SendCounts {
-                deliveries: deliveries.len(),
-                delivered,
-                failed: deliveries.len() - delivered,
-            },
+            ok: counts.all_passed(),
+            counts,
             deliveries,
             unreadable: Vec::new(),
         }
