@@ -67,6 +67,9 @@ profile's secret_env or secret_file, then TITANCARD_WEBHOOK_SECRET.
     exit_codes!()
 );
 
+/// The heading the global flags that pick the project file are listed under.
+const PROJECT_FILE: &str = "Project file";
+
 /// Build, sign, send, verify and validate TitanCard webhooks.
 #[derive(Debug, Parser)]
 #[command(name = "titancard-wh", version, propagate_version = true, after_help = MAIN_AFTER_HELP)]
@@ -77,26 +80,16 @@ pub struct Cli {
 
     /// Read this project file (default: TITANCARD_WH_CONFIG, else the first titancard-wh.toml
     /// up to the repository root, else ~/.config/titancard-wh/config.toml)
-    #[arg(
-        long,
-        value_name = "PATH",
-        global = true,
-        help_heading = "Project file"
-    )]
+    #[arg(long, value_name = "PATH", global = true, help_heading = PROJECT_FILE)]
     pub config: Option<PathBuf>,
 
     /// Read no project file
-    #[arg(long, global = true, conflicts_with_all = ["config", "profile"], help_heading = "Project file")]
+    #[arg(long, global = true, conflicts_with_all = ["config", "profile"], help_heading = PROJECT_FILE)]
     pub no_config: bool,
 
     /// Use this profile of the project file (default: TITANCARD_WH_PROFILE, else the file's
     /// default_profile)
-    #[arg(
-        long,
-        value_name = "NAME",
-        global = true,
-        help_heading = "Project file"
-    )]
+    #[arg(long, value_name = "NAME", global = true, help_heading = PROJECT_FILE)]
     pub profile: Option<String>,
 
     #[command(subcommand)]
@@ -161,6 +154,22 @@ pub enum ProbeFormat {
     Human,
     Json,
     Junit,
+}
+
+/// What every command that delivers takes alike: the deadline of each answer, the secret it
+/// signs with, and the servers it trusts.
+#[derive(Debug, Clone, Args)]
+pub struct DeliveryArgs {
+    /// Give up on an answer after this long (default: the profile's timeout, else the
+    /// reference's 30s)
+    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
+    pub timeout: Option<std::time::Duration>,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 /// Where the webhook secret comes from, when a flag gives it.

@@ -17,14 +17,14 @@ use crate::probe::{Case, cases, report, run};
 /// Runs `probe` against `--url`, else the profile's url.
 pub fn run(args: ProbeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let url = settings.url(args.url.as_ref())?.value;
-    let timeout = settings.timeout(args.timeout).value;
-    let secrets = args.secret.resolve(settings)?;
+    let timeout = settings.timeout(args.delivery.timeout).value;
+    let secrets = args.delivery.secret.resolve(settings)?;
     let events = selected_events(&args);
     let cases = selected_cases(
         cases::build(&url, secrets.primary(), &events, now_millis()),
         &args.cases,
     )?;
-    let client = args.trust.client();
+    let client = args.delivery.trust.client();
     let runtime = crate::runtime()?;
     let mut out = std::io::stdout().lock();
     let report = match args.format {

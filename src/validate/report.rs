@@ -76,9 +76,11 @@ pub fn human(
 ) -> io::Result<()> {
     let summary = Summary::of(reports, unreadable);
     for (file, found) in findings(reports) {
-        let label = match found.severity {
-            Severity::Error => "error:".red().bold(),
-            Severity::Warning => "warning:".yellow().bold(),
+        let label = format!("{}:", found.severity.name());
+        let label = if found.severity == Severity::Error {
+            label.red().bold()
+        } else {
+            label.yellow().bold()
         };
         writeln!(
             out,
@@ -199,15 +201,11 @@ pub fn github(
     reports: &[FileReport],
     unreadable: &[Unreadable],
 ) -> io::Result<()> {
-    let summary = Summary::of(reports, unreadable);
     for (file, found) in findings(reports) {
-        let command = match found.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         writeln!(
             out,
-            "::{command} file={},line={},col={},title=titancard-wh validate::{}",
+            "::{} file={},line={},col={},title=titancard-wh validate::{}",
+            found.severity.name(),
             escape_property(&file.name),
             found.line,
             found.column,
@@ -221,7 +219,7 @@ pub fn github(
             escape_data(&problem.to_string())
         )?;
     }
-    writeln!(out, "{}", summary.line())
+    writeln!(out, "{}", Summary::of(reports, unreadable).line())
 }
 
 /// JUnit XML: one test case per payload (named `file` or `file:line` for JSON Lines), failed

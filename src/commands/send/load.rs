@@ -49,12 +49,12 @@ pub(super) fn run(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let plan = Plan {
         url: url.clone(),
-        trust: args.trust.trust(),
+        trust: args.delivery.trust.trust(),
         templates,
         count,
         concurrency: args.concurrency,
         rate: args.rate,
-        timeout: settings.timeout(args.timeout).value,
+        timeout: settings.timeout(args.delivery.timeout).value,
         first_timestamp,
         extra_headers,
     };

@@ -37,7 +37,7 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
     // The target and the secret come from the one resolver: --url for every event, else the
     // profile's route for each event, else its url. With --dry-run, or --out and no --url,
     // nothing is sent.
-    let secrets = args.secret.resolve(settings)?;
+    let secrets = args.delivery.secret.resolve(settings)?;
     let sending = !args.dry_run && (args.url.is_some() || args.out.is_none());
     let url = match settings.url(args.url.as_ref()) {
         Ok(resolved) if sending || args.dry_run => Some(resolved.value),
@@ -97,11 +97,11 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
         timeline.header(&mut stdout, &info, &url, &plan)?;
     }
     let delivery = deliver::Settings {
-        timeout: settings.timeout(args.timeout).value,
+        timeout: settings.timeout(args.delivery.timeout).value,
         concurrency: args.concurrency,
     };
     let prefix = format!("      {} ", "|".dimmed());
-    let client = Arc::new(args.trust.client());
+    let client = Arc::new(args.delivery.trust.client());
     let runtime = crate::runtime()?;
     let delivered: Vec<Delivered> = runtime.block_on(deliver::run(
         client,

@@ -40,8 +40,8 @@ pub(super) fn run(
         return Ok(Outcome::Success);
     }
     let delays = retry_delays(args);
-    let timeout = settings.timeout(args.timeout).value;
-    let client = args.trust.client();
+    let timeout = settings.timeout(args.delivery.timeout).value;
+    let client = args.delivery.trust.client();
     let runtime = crate::runtime()?;
     // Each line names where its event went when the events go to more than one URL.
     let several_urls = prepared
