@@ -37,7 +37,17 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
+        f.write_str("Secret(***)")
+    }
+}
+
+/// `--secret VALUE` is parsed straight into a `Secret`: the value is never held in a type that
+/// could print it.
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Secret::new(value))
     }
 }
 
@@ -126,5 +136,8 @@ mod tests {
     fn debug_and_display_redact() {
         let secret = Secret::new("hunter2");
         assert!(!format!("{secret:?} {secret}").contains("hunter2"));
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+        let secrets = Secrets::new(vec![secret]).unwrap();
+        assert_eq!(format!("{secrets:?}"), "Secrets([Secret(***)])");
     }
 }

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Request, SecretFlags, Settings};
 use crate::output::ColorWhen;
-use crate::secret::Secrets;
+use crate::secret::{Secret, Secrets};
 use crate::wire::Client;
 use crate::wire::tls::{CaCerts, Trust};
 
@@ -178,7 +178,7 @@ pub struct SecretArgs {
     /// The webhook secret (repeat for rotation where a command accepts several); without it,
     /// the profile's secret_env or secret_file, then TITANCARD_WEBHOOK_SECRET
     #[arg(long, value_name = "SECRET")]
-    pub secret: Vec<String>,
+    pub secret: Vec<Secret>,
 
     /// Read the secret from a file (one secret per line for rotation)
     #[arg(long, value_name = "FILE")]
@@ -221,6 +221,35 @@ impl TrustArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// `SecretArgs` derived `Debug` over the raw `--secret` strings: one `{:?}` of the parsed
+    /// command line printed the secret.
+    #[test]
+    fn a_parsed_command_line_never_prints_its_secret() {
+        for line in [
+            &["titancard-wh", "sign", "--secret", "hunter2-very-secret"][..],
+            &[
+                "titancard-wh",
+                "send",
+                "--all",
+                "--secret",
+                "hunter2-very-secret",
+            ],
+            &[
+                "titancard-wh",
+                "listen",
+                "--secret",
+                "a",
+                "--secret",
+                "hunter2-very-secret",
+            ],
+        ] {
+            let cli = Cli::try_parse_from(line).unwrap();
+            let shown = format!("{cli:?} {cli:#?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("Secret(***)"), "{shown}");
+        }
+    }
 
     #[test]
     fn cli_is_consistent() {
