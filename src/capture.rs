@@ -12,7 +12,7 @@ mod http;
 pub mod large;
 mod records;
 
-pub use checks::{header_problems, timestamp_problem};
+pub use checks::{header_problems, problems_in, timestamp_problem, user_agent_problem};
 pub use http::parse_http;
 use http::parse_one;
 pub use records::parse_jsonl;
