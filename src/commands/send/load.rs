@@ -91,7 +91,8 @@ fn load_url(args: &SendArgs, settings: &Settings) -> anyhow::Result<WebhookUrl> 
         let next = settings.url_for(spec.name, args.url.as_ref())?.value;
         match &url {
             Some(first) if *first != next => bail!(
-                "load mode sends to one URL, and the profile's routes send these events to                  {first} and {next}: pass --url, or select events that share one"
+                "load mode sends to one URL, and the profile's routes send these events to \
+                 {first} and {next}: pass --url, or select events that share one"
             ),
             _ => url = Some(next),
         }
