@@ -318,27 +318,19 @@ mod tests {
         let spec = crate::events::find("card.created").unwrap();
         let body = b"{}";
         let accepted = Verdict::Accepted { secret_index: 0 };
+        let judged = |headers, verdict| {
+            let exchange = seen(headers, verdict, body);
+            check(spec, body, answer(), Duration::ZERO, Some(exchange))
+        };
         let mut headers = crate::wire::webhook_headers("card.created", Some("sha256=x".into()));
         headers.set("content-type", "application/json; charset=utf-8");
-        let row = check(
-            spec,
-            body,
-            answer(),
-            Duration::ZERO,
-            Some(seen(headers, accepted.clone(), body)),
-        );
+        let row = judged(headers, accepted.clone());
         assert!(row.passed(), "{:?}", row.header_problems);
         assert_eq!(row.signature(), "valid");
 
         let mut headers = crate::wire::webhook_headers("card.deleted", None);
         headers.set("user-agent", "curl/8");
-        let row = check(
-            spec,
-            body,
-            answer(),
-            Duration::ZERO,
-            Some(seen(headers, accepted, body)),
-        );
+        let row = judged(headers, accepted);
         assert!(!row.passed());
         assert_eq!(
             row.header_problems,
@@ -350,13 +342,7 @@ mod tests {
 
         let rejected = Verdict::InvalidSignature(crate::signature::SignatureProblem::Missing);
         let headers = crate::wire::webhook_headers("card.created", None);
-        let row = check(
-            spec,
-            body,
-            answer(),
-            Duration::ZERO,
-            Some(seen(headers, rejected, body)),
-        );
+        let row = judged(headers, rejected);
         assert!(!row.passed());
         assert_eq!(row.signature(), "invalid_signature");
         let row = check(spec, body, answer(), Duration::ZERO, None);
