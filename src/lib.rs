@@ -49,7 +49,7 @@ pub mod internals {
     pub use crate::record::{BodyEncoding, RequestRecord};
     pub use crate::schema::{event_schema, validate_payload};
     pub use crate::secret::Secret;
-    pub use crate::signature::{parse_header, sign, verify};
+    pub use crate::signature::{sign, verify};
     pub use crate::validate::check_bytes;
 }
 

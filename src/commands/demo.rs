@@ -340,7 +340,7 @@ mod tests {
             ]
         );
 
-        let rejected = Verdict::InvalidSignature(crate::signature::SignatureProblem::Missing);
+        let rejected = Verdict::InvalidSignature(crate::signature::VerifyError::SignatureMismatch);
         let headers = crate::wire::webhook_headers("card.created", None);
         let row = judged(headers, rejected);
         assert!(!row.passed());

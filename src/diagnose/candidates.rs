@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::json::{KeyOrder, encode, in_sample_order, json_styles};
 use super::{Cause, MAX_JSON_CANDIDATE_BODY};
-use crate::signature::Mac;
+use crate::signature::BodyMac;
 
 /// A body to try: a form of the received bytes, then a suffix, fed to the MAC without copying
 /// where possible.
@@ -34,7 +34,7 @@ impl<'a> Candidate<'a> {
         Candidate { form, suffix }
     }
 
-    pub(super) fn feed(&self, mac: &mut Mac) {
+    pub(super) fn feed(&self, mac: &mut BodyMac) {
         match &self.form {
             Form::Slice(body) => mac.update(body),
             Form::CrlfToLf(body) => {

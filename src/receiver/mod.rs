@@ -31,7 +31,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::output::Format;
 use crate::secret::Secrets;
-use crate::signature::Signer;
+use crate::signature::{self, Webhook};
 use crate::wire::{Client, Targets};
 use dedupe::Dedupe;
 pub use exchange::Exchange;
@@ -77,7 +77,7 @@ struct Shared {
     max_body: usize,
     secrets: Secrets,
     /// The secrets keyed once, for every request's check.
-    signers: Vec<Signer>,
+    webhook: Webhook,
     read_timeout: Duration,
     dedupe: Mutex<Dedupe>,
     saver: Option<Saver>,
@@ -145,7 +145,7 @@ impl Receiver {
         let shared = Arc::new(Shared {
             path: config.path.clone(),
             max_body: config.max_body,
-            signers: config.secrets.all().iter().map(Signer::new).collect(),
+            webhook: signature::webhook(config.secrets.all()),
             secrets: config.secrets,
             read_timeout: config.read_timeout,
             dedupe: Mutex::new(Dedupe::new(config.dedupe_capacity)),

@@ -86,7 +86,7 @@ fn validate_exits_1_for_an_invalid_payload_even_when_its_output_is_cut_short() {
     for format in ["json", "github", "junit"] {
         closed_at_once(&["validate", folder, "--format", format]).expect(1, format);
     }
-    let valid = "fixtures/events/card.created.json";
+    let valid = "crates/titancard-webhooks/samples/card.created.json";
     closed_at_once(&["validate", valid]).expect(0, "a valid payload");
 }
 

@@ -30,7 +30,7 @@ fn events_show_prints_the_reference_sample_and_field_types() {
         .assert()
         .success()
         .stdout(predicate::str::contains(include_str!(
-            "../../fixtures/events/connection.created.json"
+            "../../crates/titancard-webhooks/samples/connection.created.json"
         )))
         .stdout(
             predicate::str::is_match(
@@ -84,8 +84,10 @@ fn the_sample_body_alone_is_ready_for_a_file() {
 /// body, and `send --payload` of the file sent that byte.
 #[test]
 fn off_a_terminal_the_sample_body_is_the_bytes_a_sender_sends() {
-    let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("../../fixtures/events/card.viewed.json")).unwrap();
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+        "../../crates/titancard-webhooks/samples/card.viewed.json"
+    ))
+    .unwrap();
     let output = cmd()
         .args(["events", "show", "card.viewed", "--body"])
         .output()
@@ -135,11 +137,11 @@ fn a_mistyped_event_exits_2_with_the_closest_name() {
 
 #[test]
 fn sign_matches_an_independent_hmac_of_the_exact_bytes() {
-    let body = include_bytes!("../../fixtures/events/card.created.json");
+    let body = include_bytes!("../../crates/titancard-webhooks/samples/card.created.json");
     cmd()
         .args([
             "sign",
-            "fixtures/events/card.created.json",
+            "crates/titancard-webhooks/samples/card.created.json",
             "--secret",
             "whsec_test",
         ])
@@ -178,12 +180,17 @@ fn sign_warns_on_an_empty_body_and_embeds_a_stdin_body_in_curl() {
     );
     assert!(command.contains(&expected_signature("s", body.as_bytes())));
     cmd()
-        .args(["sign", "fixtures/events/card.created.json", "--secret", "s"])
+        .args([
+            "sign",
+            "crates/titancard-webhooks/samples/card.created.json",
+            "--secret",
+            "s",
+        ])
         .args(["--curl", "http://127.0.0.1:9/webhook"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "--data-binary '@fixtures/events/card.created.json'",
+            "--data-binary '@crates/titancard-webhooks/samples/card.created.json'",
         ));
 }
 
@@ -201,7 +208,10 @@ fn sign_reads_stdin_and_the_environment_secret() {
 #[test]
 fn no_secret_names_flag_file_and_environment() {
     cmd()
-        .args(["sign", "fixtures/events/card.created.json"])
+        .args([
+            "sign",
+            "crates/titancard-webhooks/samples/card.created.json",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--secret"))

@@ -10,6 +10,7 @@ mod peers_support;
 mod probe_support;
 mod verify_support;
 
+mod burst;
 mod closed_stdout;
 mod config;
 mod contract;
@@ -19,6 +20,7 @@ mod fuzz_regressions;
 mod hostile;
 mod inspector;
 mod install_script;
+mod library;
 mod listen;
 mod load;
 mod messages;

@@ -13,7 +13,7 @@ const SECRET: &str = "whsec_test_4f9a";
 
 fn sample(event: &str) -> Value {
     let path = format!(
-        "{}/fixtures/events/{event}.json",
+        "{}/crates/titancard-webhooks/samples/{event}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -203,7 +203,7 @@ fn a_payload_file_is_sent_byte_for_byte() {
     let server = TestServer::ok();
     let mut file = tempfile::NamedTempFile::new().unwrap();
     // Pretty-printed, odd spacing and a trailing newline: all of it must arrive unchanged.
-    let sample = include_str!("../../fixtures/events/note.added.json");
+    let sample = include_str!("../../crates/titancard-webhooks/samples/note.added.json");
     let bytes = sample
         .replacen("\"timestamp\": ", "\"timestamp\":   ", 1)
         .into_bytes();

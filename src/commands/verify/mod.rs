@@ -16,7 +16,7 @@ use crate::diagnose::{Cause, Diagnosis, diagnose};
 use crate::input;
 use crate::output::{self, Format};
 use crate::secret::Secret;
-use crate::signature::{SignatureProblem, Verdict, verify};
+use crate::signature::{Verdict, VerifyError, verify};
 
 mod large;
 mod render;
@@ -199,7 +199,7 @@ fn check(
         ));
     }
     let diagnosis = match &verdict {
-        Verdict::Invalid(SignatureProblem::Missing) | Verdict::Valid { .. } => None,
+        Verdict::Invalid(VerifyError::MissingHeader(_)) | Verdict::Valid { .. } => None,
         Verdict::Invalid(_) => match (&whole_body, captured.overflow) {
             (Some(whole), Some(extra)) => match verify(secrets, whole, header.as_deref()) {
                 Verdict::Valid { secret_index } => Some(Diagnosis::explained(
