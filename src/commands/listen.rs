@@ -154,14 +154,17 @@ fn inspector_host(args: &ListenArgs) -> anyhow::Result<Option<String>> {
     }
     match &args.ui_host {
         None if !is_loopback_name(&args.host) => bail!(
-            "--ui with --host {}: the inspector shows every delivery and can send them again,              so it is not exposed along with the receiver; say where it listens with --ui-host              (--ui-host 127.0.0.1 keeps it on this machine)",
+            "--ui with --host {}: the inspector shows every delivery and can send them again, \
+             so it is not exposed along with the receiver; say where it listens with --ui-host \
+             (--ui-host 127.0.0.1 keeps it on this machine)",
             args.host
         ),
         None => Ok(Some("127.0.0.1".to_string())),
         Some(host) => {
             if !is_loopback_name(host) {
                 output::warning(&format!(
-                    "--ui-host {host} exposes the inspector beyond this machine: whoever reaches                      it sees every delivery (replaying one also needs the token in its URL)"
+                    "--ui-host {host} exposes the inspector beyond this machine: whoever reaches \
+                     it sees every delivery (replaying one also needs the token in its URL)"
                 ));
             }
             Ok(Some(host.clone()))

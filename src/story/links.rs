@@ -90,36 +90,38 @@ const fn link(attr: &'static str, field: &'static str, flow: Flow) -> Link {
     Link { attr, field, flow }
 }
 
+/// An attribute kept in the field of its own name, both ways.
+const fn both(attr: &'static str) -> Link {
+    link(attr, attr, Flow::Both)
+}
+
 use Flow::{Both, Count, In, Out};
+use Kind::{Card, Contact, Note, Reminder};
 
 const CONTACT_RECORD: &[Link] = &[
     link("id", "id", Both),
-    link("first_name", "first_name", Both),
-    link("last_name", "last_name", Both),
-    link("full_name", "full_name", Both),
-    link("email", "email", Both),
-    link("phone", "phone", Both),
-    link("company", "company", Both),
-    link("status", "status", Both),
-    link("tags", "tags", Both),
+    both("first_name"),
+    both("last_name"),
+    both("full_name"),
+    both("email"),
+    both("phone"),
+    both("company"),
+    both("status"),
+    both("tags"),
 ];
-const CONTACT_DELETED: &[Link] = &[
-    link("id", "id", Both),
-    link("full_name", "full_name", Both),
-    link("email", "email", Both),
-];
+const CONTACT_DELETED: &[Link] = &[link("id", "id", Both), both("full_name"), both("email")];
 const CONTACT_TAGGED: &[Link] = &[
     link("id", "id", Both),
-    link("full_name", "full_name", Both),
-    link("email", "email", Both),
+    both("full_name"),
+    both("email"),
     // `tags` is worked out from the contact's tags and the change (see `compose`).
     link("tags", "tags", Out),
 ];
 const CONTACT_STATUS: &[Link] = &[
     link("id", "id", Both),
-    link("full_name", "full_name", Both),
-    link("email", "email", Both),
-    link("company", "company", Both),
+    both("full_name"),
+    both("email"),
+    both("company"),
     link("status", "previous_status", In),
     link("status", "new_status", Out),
 ];
@@ -129,24 +131,17 @@ const CONTACT_IN_REMINDER: &[Link] = &[
     link("email", "contact_email", In),
     link("company", "contact_company", In),
 ];
-const CONTACT_IN_NOTE: &[Link] = &[
-    link("id", "connection_id", In),
-    link("full_name", "contact_name", In),
-    link("email", "contact_email", In),
-];
+/// A note carries the contact as a reminder does, but for its company.
+const CONTACT_IN_NOTE: &[Link] = CONTACT_IN_REMINDER.split_at(3).0;
 const CONTACT_ID: &[Link] = &[link("id", "connection_id", In)];
 const REMINDER: &[Link] = &[
     link("id", "id", Both),
-    link("scheduled_for", "scheduled_for", Both),
-    link("message", "message", Both),
-    link("type", "type", Both),
+    both("scheduled_for"),
+    both("message"),
+    both("type"),
 ];
 const NOTE: &[Link] = &[link("id", "id", Both)];
-const CARD_RECORD: &[Link] = &[
-    link("id", "card_id", Both),
-    link("name", "name", Both),
-    link("slug", "slug", Both),
-];
+const CARD_RECORD: &[Link] = &[link("id", "card_id", Both), both("name"), both("slug")];
 const CARD_VIEWED: &[Link] = &[
     link("id", "card_id", In),
     link("slug", "card_slug", In),
@@ -161,11 +156,25 @@ const CARD_SHARED: &[Link] = &[
 ];
 const CARD_DELETED: &[Link] = &[link("id", "card_id", In), link("slug", "slug", In)];
 
-const fn carry(kind: Kind, opens: bool, links: &'static [Link]) -> Carry {
-    Carry { kind, opens, links }
+/// A thing the event starts, with a fresh id.
+const fn opens(kind: Kind, links: &'static [Link]) -> Carry {
+    Carry {
+        kind,
+        opens: true,
+        links,
+    }
 }
 
-const fn rule(
+/// A thing the event carries on: the latest one of its kind.
+const fn with(kind: Kind, links: &'static [Link]) -> Carry {
+    Carry {
+        kind,
+        opens: false,
+        links,
+    }
+}
+
+const fn row(
     event: &'static str,
     carries: &'static [Carry],
     times: &'static [&'static str],
@@ -177,89 +186,25 @@ const fn rule(
     }
 }
 
-/// The links of all 14 events, in the catalogue's order.
+/// The links of all 14 events, in the catalogue's order, an event a line.
+#[rustfmt::skip]
 pub static LINKS: [EventLinks; 14] = [
-    rule(
-        "card.created",
-        &[carry(Kind::Card, true, CARD_RECORD)],
-        &["created_at"],
-    ),
-    rule(
-        "card.updated",
-        &[carry(Kind::Card, false, CARD_RECORD)],
-        &["updated_at"],
-    ),
-    rule(
-        "card.deleted",
-        &[carry(Kind::Card, false, CARD_DELETED)],
-        &["deleted_at"],
-    ),
-    rule(
-        "card.viewed",
-        &[carry(Kind::Card, false, CARD_VIEWED)],
-        &["viewed_at"],
-    ),
-    rule(
-        "card.shared",
-        &[carry(Kind::Card, false, CARD_SHARED)],
-        &["shared_at"],
-    ),
-    rule(
-        "connection.created",
-        &[carry(Kind::Contact, true, CONTACT_RECORD)],
-        &["meeting_date", "created_at"],
-    ),
-    rule(
-        "connection.updated",
-        &[carry(Kind::Contact, false, CONTACT_RECORD)],
-        &["updated_at", "last_contacted_at"],
-    ),
-    rule(
-        "connection.deleted",
-        &[carry(Kind::Contact, false, CONTACT_DELETED)],
-        &["deleted_at"],
-    ),
-    rule(
-        "connection.tagged",
-        &[carry(Kind::Contact, false, CONTACT_TAGGED)],
-        &["tagged_at"],
-    ),
-    rule(
-        "connection.status_changed",
-        &[carry(Kind::Contact, false, CONTACT_STATUS)],
-        &["changed_at"],
-    ),
-    rule(
-        "reminder.created",
-        &[
-            carry(Kind::Contact, false, CONTACT_IN_REMINDER),
-            carry(Kind::Reminder, true, REMINDER),
-        ],
-        // `scheduled_for` is when it will be due, not when it was made (see `compose`).
-        &[],
-    ),
-    rule(
-        "reminder.due",
-        &[
-            carry(Kind::Contact, false, CONTACT_IN_REMINDER),
-            carry(Kind::Reminder, false, REMINDER),
-        ],
-        // Its time is the reminder's `scheduled_for`, carried from `reminder.created`.
-        &[],
-    ),
-    rule(
-        "note.added",
-        &[
-            carry(Kind::Contact, false, CONTACT_IN_NOTE),
-            carry(Kind::Note, true, NOTE),
-        ],
-        &["added_at"],
-    ),
-    rule(
-        "enrichment.completed",
-        &[carry(Kind::Contact, false, CONTACT_ID)],
-        &["completed_at"],
-    ),
+    row("card.created", &[opens(Card, CARD_RECORD)], &["created_at"]),
+    row("card.updated", &[with(Card, CARD_RECORD)], &["updated_at"]),
+    row("card.deleted", &[with(Card, CARD_DELETED)], &["deleted_at"]),
+    row("card.viewed", &[with(Card, CARD_VIEWED)], &["viewed_at"]),
+    row("card.shared", &[with(Card, CARD_SHARED)], &["shared_at"]),
+    row("connection.created", &[opens(Contact, CONTACT_RECORD)], &["meeting_date", "created_at"]),
+    row("connection.updated", &[with(Contact, CONTACT_RECORD)], &["updated_at", "last_contacted_at"]),
+    row("connection.deleted", &[with(Contact, CONTACT_DELETED)], &["deleted_at"]),
+    row("connection.tagged", &[with(Contact, CONTACT_TAGGED)], &["tagged_at"]),
+    row("connection.status_changed", &[with(Contact, CONTACT_STATUS)], &["changed_at"]),
+    // `scheduled_for` is when it will be due, not when it was made (see `compose`).
+    row("reminder.created", &[with(Contact, CONTACT_IN_REMINDER), opens(Reminder, REMINDER)], &[]),
+    // Its time is the reminder's `scheduled_for`, carried from `reminder.created`.
+    row("reminder.due", &[with(Contact, CONTACT_IN_REMINDER), with(Reminder, REMINDER)], &[]),
+    row("note.added", &[with(Contact, CONTACT_IN_NOTE), opens(Note, NOTE)], &["added_at"]),
+    row("enrichment.completed", &[with(Contact, CONTACT_ID)], &["completed_at"]),
 ];
 
 /// The links of `event` (every catalogue event has a row, checked by the tests).

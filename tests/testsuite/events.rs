@@ -1,6 +1,6 @@
 //! `events`, `sign` and the conventions every command shares, through the real binary.
 
-use crate::common::{cmd, expected_signature};
+use crate::common::{TestServer, cmd, expected_signature};
 use predicates::prelude::*;
 
 #[test]
@@ -78,6 +78,52 @@ fn the_sample_body_alone_is_ready_for_a_file() {
     assert!(compact.starts_with("{\"event\":\"card.viewed\",\"timestamp\":"));
     let pretty = std::fs::read_to_string(dir.path().join("pretty.json")).unwrap();
     assert!(pretty.lines().count() > 5);
+}
+
+/// `events show --body > file` ended the file with a newline, one byte more than a sender's
+/// body, and `send --payload` of the file sent that byte.
+#[test]
+fn off_a_terminal_the_sample_body_is_the_bytes_a_sender_sends() {
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+        "../../crates/titancard-webhooks/samples/card.viewed.json"
+    ))
+    .unwrap();
+    let output = cmd()
+        .args(["events", "show", "card.viewed", "--body"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.stdout, serde_json::to_vec(&fixture).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("card.viewed.json");
+    std::fs::write(&file, &output.stdout).unwrap();
+    let server = TestServer::ok();
+    cmd()
+        .args(["send", "--payload", file.to_str().unwrap(), "--secret", "s"])
+        .args(["--url", &server.url("/webhook")])
+        .assert()
+        .code(0);
+    let sent = server.requests();
+    assert_eq!(sent[0].body, output.stdout);
+    assert_eq!(
+        sent[0].header("x-webhook-signature"),
+        Some(expected_signature("s", &output.stdout).as_str())
+    );
+}
+
+/// On a terminal the body ends its line, so that the prompt starts on the next one.
+#[test]
+fn on_a_terminal_the_sample_body_ends_with_a_line_break() {
+    let binary = env!("CARGO_BIN_EXE_titancard-wh");
+    for flags in ["", " --pretty"] {
+        // script(1) runs the command on a pseudo-terminal, which turns each \n into \r\n.
+        let line = format!("{binary} --no-config events show card.viewed --body{flags}");
+        let mut command = std::process::Command::new("script");
+        crate::common::hermetic(&mut command).args(["-qec", &line, "/dev/null"]);
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        assert!(output.stdout.ends_with(b"}\r\n"), "{output:?}");
+    }
 }
 
 #[test]

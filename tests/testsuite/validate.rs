@@ -282,6 +282,23 @@ fn unreadable_inputs_exit_2_after_validating_the_rest() {
     );
 }
 
+/// An empty folder gave a summary of nothing (`0 files, 0 payloads, …`) and two error lines.
+#[test]
+fn a_folder_with_nothing_to_validate_is_one_error_line() {
+    let empty = tempfile::tempdir().unwrap();
+    let folder = empty.path().to_str().unwrap();
+    let (code, stdout, stderr) = human(&[folder]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "titancard-wh: error: {folder}: no *.json or *.jsonl files in this folder: nothing \
+             to validate\n"
+        )
+    );
+}
+
 #[test]
 fn nothing_to_validate_is_never_success() {
     let empty = tempfile::tempdir().unwrap();

@@ -13,7 +13,7 @@ use crate::payload::Overrides;
 /// Runs `send`: each event to its URL (`--url`, else the profile's route for it, else the
 /// profile's url).
 pub fn run(args: SendArgs, settings: &Settings) -> anyhow::Result<Outcome> {
-    let secrets = args.secret.resolve(settings)?;
+    let secrets = args.delivery.secret.resolve(settings)?;
     match args.count {
         Some(count) => load::run(&args, settings, count, secrets.primary()),
         None => once::run(&args, settings, secrets.primary()),
