@@ -39,8 +39,9 @@ impl Seed {
 
 /// A fresh id of `kind`, shaped like the reference's sample id of that kind.
 pub fn fresh(kind: Kind, rng: &mut impl Rng) -> String {
-    let (event, field) = kind.id_sample();
-    let sample = events::find(event)
+    let event = kind.opened_by();
+    let field = event.id_field();
+    let sample = events::find(event.as_str())
         .expect("story::links names catalogue events (checked by its tests)")
         .sample_value();
     let sample = sample["data"][field]

@@ -6,6 +6,11 @@
 //! carries the contact's `id`; `reminder.*`, `note.added` and `enrichment.completed` carry it as
 //! `connection_id`; every `card.*` event carries `card_id`; `reminder.due` is the reminder that
 //! `reminder.created` scheduled (same `id`, due at its `scheduled_for`).
+//!
+//! The field that names what each event is about is the library's (`EventKind::id_field`); the
+//! tables below take it from there.
+
+use crate::events::EventKind;
 
 /// A thing several events are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,13 +32,14 @@ impl Kind {
         }
     }
 
-    /// The event and data field whose sample id gives the shape of a fresh id of this kind.
-    pub fn id_sample(self) -> (&'static str, &'static str) {
+    /// The event that starts a thing of this kind: its sample's id (in its id field) gives the
+    /// shape of a fresh id.
+    pub fn opened_by(self) -> EventKind {
         match self {
-            Kind::Contact => ("connection.created", "id"),
-            Kind::Card => ("card.created", "card_id"),
-            Kind::Reminder => ("reminder.created", "id"),
-            Kind::Note => ("note.added", "id"),
+            Kind::Contact => EventKind::ConnectionCreated,
+            Kind::Card => EventKind::CardCreated,
+            Kind::Reminder => EventKind::ReminderCreated,
+            Kind::Note => EventKind::NoteAdded,
         }
     }
 }
@@ -80,7 +86,7 @@ impl Carry {
 /// How one event links to the others.
 #[derive(Debug)]
 pub struct EventLinks {
-    pub event: &'static str,
+    pub event: EventKind,
     pub carries: &'static [Carry],
     /// Data fields that hold the time the event happened: set to the step's timestamp.
     pub times: &'static [&'static str],
@@ -98,8 +104,16 @@ const fn both(attr: &'static str) -> Link {
 use Flow::{Both, Count, In, Out};
 use Kind::{Card, Contact, Note, Reminder};
 
+/// The fields that name what the events are about, as the library gives them.
+const CARD_ID: &str = EventKind::CardCreated.id_field();
+const CONTACT_ID: &str = EventKind::ConnectionCreated.id_field();
+const REMINDER_ID: &str = EventKind::ReminderCreated.id_field();
+const NOTE_ID: &str = EventKind::NoteAdded.id_field();
+/// How a reminder, a note and an enrichment name their contact.
+const CONTACT_REFERENCE: &str = EventKind::EnrichmentCompleted.id_field();
+
 const CONTACT_RECORD: &[Link] = &[
-    link("id", "id", Both),
+    link("id", CONTACT_ID, Both),
     both("first_name"),
     both("last_name"),
     both("full_name"),
@@ -109,16 +123,20 @@ const CONTACT_RECORD: &[Link] = &[
     both("status"),
     both("tags"),
 ];
-const CONTACT_DELETED: &[Link] = &[link("id", "id", Both), both("full_name"), both("email")];
+const CONTACT_DELETED: &[Link] = &[
+    link("id", CONTACT_ID, Both),
+    both("full_name"),
+    both("email"),
+];
 const CONTACT_TAGGED: &[Link] = &[
-    link("id", "id", Both),
+    link("id", CONTACT_ID, Both),
     both("full_name"),
     both("email"),
     // `tags` is worked out from the contact's tags and the change (see `compose`).
     link("tags", "tags", Out),
 ];
 const CONTACT_STATUS: &[Link] = &[
-    link("id", "id", Both),
+    link("id", CONTACT_ID, Both),
     both("full_name"),
     both("email"),
     both("company"),
@@ -126,35 +144,35 @@ const CONTACT_STATUS: &[Link] = &[
     link("status", "new_status", Out),
 ];
 const CONTACT_IN_REMINDER: &[Link] = &[
-    link("id", "connection_id", In),
+    link("id", CONTACT_REFERENCE, In),
     link("full_name", "contact_name", In),
     link("email", "contact_email", In),
     link("company", "contact_company", In),
 ];
 /// A note carries the contact as a reminder does, but for its company.
 const CONTACT_IN_NOTE: &[Link] = CONTACT_IN_REMINDER.split_at(3).0;
-const CONTACT_ID: &[Link] = &[link("id", "connection_id", In)];
+const CONTACT_BY_REFERENCE: &[Link] = &[link("id", CONTACT_REFERENCE, In)];
 const REMINDER: &[Link] = &[
-    link("id", "id", Both),
+    link("id", REMINDER_ID, Both),
     both("scheduled_for"),
     both("message"),
     both("type"),
 ];
-const NOTE: &[Link] = &[link("id", "id", Both)];
-const CARD_RECORD: &[Link] = &[link("id", "card_id", Both), both("name"), both("slug")];
+const NOTE: &[Link] = &[link("id", NOTE_ID, Both)];
+const CARD_RECORD: &[Link] = &[link("id", CARD_ID, Both), both("name"), both("slug")];
 const CARD_VIEWED: &[Link] = &[
-    link("id", "card_id", In),
+    link("id", CARD_ID, In),
     link("slug", "card_slug", In),
     link("views", "total_views", Count),
 ];
 const CARD_SHARED: &[Link] = &[
-    link("id", "card_id", In),
+    link("id", CARD_ID, In),
     link("name", "card_name", In),
     link("slug", "card_slug", In),
     link("views", "total_views", In),
     link("shares", "total_shares", Count),
 ];
-const CARD_DELETED: &[Link] = &[link("id", "card_id", In), link("slug", "slug", In)];
+const CARD_DELETED: &[Link] = &[link("id", CARD_ID, In), link("slug", "slug", In)];
 
 /// A thing the event starts, with a fresh id.
 const fn opens(kind: Kind, links: &'static [Link]) -> Carry {
@@ -175,7 +193,7 @@ const fn with(kind: Kind, links: &'static [Link]) -> Carry {
 }
 
 const fn row(
-    event: &'static str,
+    event: EventKind,
     carries: &'static [Carry],
     times: &'static [&'static str],
 ) -> EventLinks {
@@ -189,26 +207,26 @@ const fn row(
 /// The links of all 14 events, in the catalogue's order, an event a line.
 #[rustfmt::skip]
 pub static LINKS: [EventLinks; 14] = [
-    row("card.created", &[opens(Card, CARD_RECORD)], &["created_at"]),
-    row("card.updated", &[with(Card, CARD_RECORD)], &["updated_at"]),
-    row("card.deleted", &[with(Card, CARD_DELETED)], &["deleted_at"]),
-    row("card.viewed", &[with(Card, CARD_VIEWED)], &["viewed_at"]),
-    row("card.shared", &[with(Card, CARD_SHARED)], &["shared_at"]),
-    row("connection.created", &[opens(Contact, CONTACT_RECORD)], &["meeting_date", "created_at"]),
-    row("connection.updated", &[with(Contact, CONTACT_RECORD)], &["updated_at", "last_contacted_at"]),
-    row("connection.deleted", &[with(Contact, CONTACT_DELETED)], &["deleted_at"]),
-    row("connection.tagged", &[with(Contact, CONTACT_TAGGED)], &["tagged_at"]),
-    row("connection.status_changed", &[with(Contact, CONTACT_STATUS)], &["changed_at"]),
+    row(EventKind::CardCreated, &[opens(Card, CARD_RECORD)], &["created_at"]),
+    row(EventKind::CardUpdated, &[with(Card, CARD_RECORD)], &["updated_at"]),
+    row(EventKind::CardDeleted, &[with(Card, CARD_DELETED)], &["deleted_at"]),
+    row(EventKind::CardViewed, &[with(Card, CARD_VIEWED)], &["viewed_at"]),
+    row(EventKind::CardShared, &[with(Card, CARD_SHARED)], &["shared_at"]),
+    row(EventKind::ConnectionCreated, &[opens(Contact, CONTACT_RECORD)], &["meeting_date", "created_at"]),
+    row(EventKind::ConnectionUpdated, &[with(Contact, CONTACT_RECORD)], &["updated_at", "last_contacted_at"]),
+    row(EventKind::ConnectionDeleted, &[with(Contact, CONTACT_DELETED)], &["deleted_at"]),
+    row(EventKind::ConnectionTagged, &[with(Contact, CONTACT_TAGGED)], &["tagged_at"]),
+    row(EventKind::ConnectionStatusChanged, &[with(Contact, CONTACT_STATUS)], &["changed_at"]),
     // `scheduled_for` is when it will be due, not when it was made (see `compose`).
-    row("reminder.created", &[with(Contact, CONTACT_IN_REMINDER), opens(Reminder, REMINDER)], &[]),
+    row(EventKind::ReminderCreated, &[with(Contact, CONTACT_IN_REMINDER), opens(Reminder, REMINDER)], &[]),
     // Its time is the reminder's `scheduled_for`, carried from `reminder.created`.
-    row("reminder.due", &[with(Contact, CONTACT_IN_REMINDER), with(Reminder, REMINDER)], &[]),
-    row("note.added", &[with(Contact, CONTACT_IN_NOTE), opens(Note, NOTE)], &["added_at"]),
-    row("enrichment.completed", &[with(Contact, CONTACT_ID)], &["completed_at"]),
+    row(EventKind::ReminderDue, &[with(Contact, CONTACT_IN_REMINDER), with(Reminder, REMINDER)], &[]),
+    row(EventKind::NoteAdded, &[with(Contact, CONTACT_IN_NOTE), opens(Note, NOTE)], &["added_at"]),
+    row(EventKind::EnrichmentCompleted, &[with(Contact, CONTACT_BY_REFERENCE)], &["completed_at"]),
 ];
 
 /// The links of `event` (every catalogue event has a row, checked by the tests).
-pub fn of(event: &str) -> &'static EventLinks {
+pub fn of(event: EventKind) -> &'static EventLinks {
     LINKS
         .iter()
         .find(|links| links.event == event)
@@ -223,14 +241,14 @@ mod tests {
     #[test]
     fn every_event_has_a_row_in_catalogue_order() {
         let names: Vec<_> = LINKS.iter().map(|links| links.event).collect();
-        let catalogue: Vec<_> = CATALOGUE.iter().map(|spec| spec.name).collect();
+        let catalogue: Vec<_> = CATALOGUE.iter().map(|spec| spec.kind).collect();
         assert_eq!(names, catalogue);
     }
 
     #[test]
     fn every_linked_field_is_in_the_event_sample_and_ids_come_first() {
         for links in &LINKS {
-            let sample = find(links.event).unwrap().sample_value();
+            let sample = find(links.event.as_str()).unwrap().sample_value();
             let data = sample["data"].as_object().unwrap();
             for carry in links.carries {
                 assert_eq!(carry.links[0].attr, "id", "{}", links.event);
@@ -249,7 +267,7 @@ mod tests {
     #[test]
     fn time_fields_are_exactly_the_sample_fields_that_hold_its_timestamp() {
         for links in &LINKS {
-            let sample = find(links.event).unwrap().sample_value();
+            let sample = find(links.event.as_str()).unwrap().sample_value();
             let timestamp = &sample["timestamp"];
             let mut holding: Vec<&str> = sample["data"]
                 .as_object()
@@ -259,7 +277,9 @@ mod tests {
                 .map(|(key, _)| key.as_str())
                 .collect();
             // reminder.due's time is its reminder's scheduled_for, a carried link.
-            holding.retain(|field| !(links.event == "reminder.due" && *field == "scheduled_for"));
+            holding.retain(|field| {
+                !(links.event == EventKind::ReminderDue && *field == "scheduled_for")
+            });
             assert_eq!(holding, links.times, "{}", links.event);
         }
     }
@@ -267,9 +287,27 @@ mod tests {
     #[test]
     fn each_kind_has_a_sample_id_to_copy_the_shape_of() {
         for kind in [Kind::Contact, Kind::Card, Kind::Reminder, Kind::Note] {
-            let (event, field) = kind.id_sample();
-            let sample = find(event).unwrap().sample_value();
-            assert!(sample["data"][field].is_string(), "{}", kind.label());
+            let event = kind.opened_by();
+            let sample = find(event.as_str()).unwrap().sample_value();
+            assert!(
+                sample["data"][event.id_field()].is_string(),
+                "{}",
+                kind.label()
+            );
+        }
+    }
+
+    #[test]
+    fn every_event_carries_what_it_is_about_under_its_id_field() {
+        for links in &LINKS {
+            assert!(
+                links
+                    .carries
+                    .iter()
+                    .any(|carry| carry.id_field() == links.event.id_field()),
+                "{}",
+                links.event
+            );
         }
     }
 }

@@ -75,7 +75,7 @@ impl Step {
     /// The things the step's event carries, and whether it starts a new one of each
     /// (`connection.created` starts a contact; `connection.tagged` carries the latest).
     pub fn carries(&self) -> Vec<(Kind, bool)> {
-        links::of(self.event.name)
+        links::of(self.event.kind)
             .carries
             .iter()
             .map(|carry| (carry.kind, carry.opens))
