@@ -95,6 +95,10 @@ fn a_field_of_the_wrong_type_or_a_missing_one_is_not_an_event() {
         r#"{"event":"card.deleted","timestamp":1}"#,
         r#"{"event":7,"timestamp":1,"data":{}}"#,
         r#"{"event":"card.deleted","event":"card.deleted","timestamp":1,"data":{}}"#,
+        // Data as an array of its fields in order: serde would take it for a struct.
+        r#"{"event":"card.deleted","timestamp":1,"data":["k","s",1]}"#,
+        // A key the reference shows with null, left out.
+        r#"{"event":"card.updated","timestamp":1,"data":{"card_id":"k","name":"n","slug":"s","title":null,"changed_fields":[],"updated_at":1}}"#,
         r#"["card.deleted"]"#,
         r#""card.deleted""#,
     ];

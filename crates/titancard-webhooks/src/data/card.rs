@@ -15,10 +15,13 @@ pub struct CardCreated {
     /// The card's URL slug.
     pub slug: String,
     /// Job title on the card; `None` when the card has none.
+    #[serde(deserialize_with = "super::present")]
     pub title: Option<String>,
     /// Company on the card; `None` when the card has none.
+    #[serde(deserialize_with = "super::present")]
     pub company: Option<String>,
     /// Email address on the card; `None` when the card has none.
+    #[serde(deserialize_with = "super::present")]
     pub email: Option<String>,
     /// Card type, such as `professional` (an open set).
     pub card_type: String,
@@ -37,8 +40,10 @@ pub struct CardUpdated {
     /// The card's URL slug.
     pub slug: String,
     /// Job title on the card; `None` when the card has none.
+    #[serde(deserialize_with = "super::present")]
     pub title: Option<String>,
     /// Company on the card; `None` when the card has none.
+    #[serde(deserialize_with = "super::present")]
     pub company: Option<String>,
     /// Names of the fields that changed.
     pub changed_fields: Vec<String>,
@@ -69,8 +74,10 @@ pub struct CardViewed {
     /// How the card was reached, such as `qr` (an open set).
     pub view_source: String,
     /// Viewer's country; `None` when it is not known.
+    #[serde(deserialize_with = "super::present")]
     pub viewer_country: Option<String>,
     /// Viewer's city; `None` when it is not known.
+    #[serde(deserialize_with = "super::present")]
     pub viewer_city: Option<String>,
     /// The card's view count, this view included.
     pub total_views: u64,
@@ -95,8 +102,10 @@ pub struct CardShared {
     /// The card's share count, this share included.
     pub total_shares: u64,
     /// Viewer's country; `None` when it is not known.
+    #[serde(deserialize_with = "super::present")]
     pub viewer_country: Option<String>,
     /// Viewer's city; `None` when it is not known.
+    #[serde(deserialize_with = "super::present")]
     pub viewer_city: Option<String>,
     /// When the card was shared.
     pub shared_at: Timestamp,

@@ -18,22 +18,31 @@ pub struct ConnectionCreated {
     /// `first_name` + " " + `last_name`.
     pub full_name: String,
     /// Primary email address; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub email: Option<String>,
     /// Phone number with country code; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub phone: Option<String>,
     /// Company or organization name; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub company: Option<String>,
     /// Job title; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub title: Option<String>,
     /// Company or personal website URL; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub website: Option<String>,
     /// LinkedIn profile URL; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub linkedin: Option<String>,
     /// Twitter/X handle or URL; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub twitter: Option<String>,
     /// City, state, or full address; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub address: Option<String>,
     /// User notes about the connection; `None` when there are none.
+    #[serde(deserialize_with = "super::present")]
     pub notes: Option<String>,
     /// The contact's tags.
     pub tags: Vec<String>,
@@ -44,20 +53,27 @@ pub struct ConnectionCreated {
     /// Pipeline status: `new`, `contacted`, `qualified`… (an open set).
     pub status: String,
     /// Initial message from the connection; `None` when there was none.
+    #[serde(deserialize_with = "super::present")]
     pub message: Option<String>,
     /// Event name where you met; `None` when not recorded.
+    #[serde(deserialize_with = "super::present")]
     pub meeting_event: Option<String>,
     /// Location where you met; `None` when not recorded.
+    #[serde(deserialize_with = "super::present")]
     pub meeting_location: Option<String>,
     /// When you met; `None` when not recorded.
+    #[serde(deserialize_with = "super::present")]
     pub meeting_date: Option<Timestamp>,
     /// How you met; `None` when not recorded.
+    #[serde(deserialize_with = "super::present")]
     pub meeting_method: Option<MeetingMethod>,
     /// When the connection was created.
     pub created_at: Timestamp,
     /// When the connection was last updated; `None` when it never was.
+    #[serde(deserialize_with = "super::present")]
     pub updated_at: Option<Timestamp>,
     /// When the contact was last contacted; `None` when never.
+    #[serde(deserialize_with = "super::present")]
     pub last_contacted_at: Option<Timestamp>,
 }
 
@@ -74,22 +90,29 @@ pub struct ConnectionUpdated {
     /// `first_name` + " " + `last_name`.
     pub full_name: String,
     /// Primary email address; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub email: Option<String>,
     /// Phone number with country code; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub phone: Option<String>,
     /// Company or organization name; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub company: Option<String>,
     /// Job title; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub title: Option<String>,
     /// User notes about the connection; `None` when there are none.
+    #[serde(deserialize_with = "super::present")]
     pub notes: Option<String>,
     /// The contact's tags.
     pub tags: Vec<String>,
     /// Pipeline status: `new`, `contacted`, `qualified`… (an open set).
     pub status: String,
     /// When the connection was last updated; `None` when it never was.
+    #[serde(deserialize_with = "super::present")]
     pub updated_at: Option<Timestamp>,
     /// When the contact was last contacted; `None` when never.
+    #[serde(deserialize_with = "super::present")]
     pub last_contacted_at: Option<Timestamp>,
 }
 
@@ -100,6 +123,7 @@ pub struct ConnectionDeleted {
     /// Unique connection identifier.
     pub id: String,
     /// Primary email address; `None` when the contact had none.
+    #[serde(deserialize_with = "super::present")]
     pub email: Option<String>,
     /// `first_name` + " " + `last_name`.
     pub full_name: String,
@@ -116,6 +140,7 @@ pub struct ConnectionTagged {
     /// `first_name` + " " + `last_name`.
     pub full_name: String,
     /// Primary email address; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub email: Option<String>,
     /// The contact's tags after the change.
     pub tags: Vec<String>,
@@ -136,8 +161,10 @@ pub struct ConnectionStatusChanged {
     /// `first_name` + " " + `last_name`.
     pub full_name: String,
     /// Primary email address; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub email: Option<String>,
     /// Company or organization name; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub company: Option<String>,
     /// Pipeline status before the change (an open set).
     pub previous_status: String,

@@ -3,9 +3,9 @@
 //!
 //! Fields the reference shows as `null` in a sample, or whose absence is natural (contact
 //! details, meeting fields, `updated_at`, `last_contacted_at`), are `Option`s; times are
-//! [`Timestamp`](crate::Timestamp)s in milliseconds. Keys the types do not know are ignored, as
-//! the reference asks receivers to be tolerant; the signed bytes stay the record of what was
-//! sent.
+//! [`Timestamp`](crate::Timestamp)s in milliseconds. Every key the reference shows must be
+//! there (`null` where it has no value), as the toolkit's published schemas require; keys the
+//! types do not know are ignored, and the signed bytes stay the record of what was sent.
 
 mod card;
 mod connection;
@@ -13,7 +13,7 @@ mod other;
 mod reminder;
 mod values;
 
-use serde::de::{DeserializeSeed, Deserializer};
+use serde::de::{DeserializeSeed, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -143,6 +143,16 @@ event_data! {
     EnrichmentCompleted(EnrichmentCompleted).connection_id,
 }
 
+/// A nullable field the reference always sends: `null` is `None`, a missing key is an error.
+/// (A field read through `deserialize_with` is required; a plain `Option` would not be.)
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer)
+}
+
 /// Reads the data of one kind of event, for the envelope's visitor.
 pub(crate) struct DataOf(pub(crate) EventKind);
 
@@ -150,6 +160,33 @@ impl<'de> DeserializeSeed<'de> for DataOf {
     type Value = EventData;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<EventData, D::Error> {
-        EventData::deserialize_kind(self.0, deserializer)
+        EventData::deserialize_kind(self.0, ObjectOnly(deserializer))
+    }
+}
+
+/// A deserializer that reads a struct from a JSON object only: serde's derived structs also
+/// take an array of their fields in order, which no event's data is.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
     }
 }

@@ -17,6 +17,7 @@ pub struct NoteAdded {
     /// The contact's full name.
     pub contact_name: String,
     /// The contact's email address; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub contact_email: Option<String>,
     /// When the note was added.
     pub added_at: Timestamp,

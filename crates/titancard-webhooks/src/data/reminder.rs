@@ -24,7 +24,9 @@ pub struct Reminder {
     /// The contact's full name.
     pub contact_name: String,
     /// The contact's email address; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub contact_email: Option<String>,
     /// The contact's company; `None` when the contact has none.
+    #[serde(deserialize_with = "super::present")]
     pub contact_company: Option<String>,
 }
