@@ -8,6 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::values;
 use super::{SecretArgs, TrustArgs};
+use crate::export::Format as ExportFormat;
 use crate::output::Format;
 use crate::story::StorySource;
 use crate::wire::WebhookUrl;
@@ -23,9 +24,11 @@ use crate::wire::WebhookUrl;
   titancard-wh story all-events --url URL --shuffle --duplicates 0.3 --seed 1
   titancard-wh story stories/vip-onboarding.toml --url URL
   titancard-wh story all-events --out DIR --seed 1 --timestamp 1705420800000
+  titancard-wh story contact-lifecycle --export locust --out locustfile.py
 
 Exit codes:
   0  every delivery, re-deliveries included, got a 2xx answer
+     (with --export: the file was written)
   1  a delivery got a non-2xx answer or no answer
   2  usage error, or a story that cannot be read or has an error (nothing sent)"
 )]
@@ -119,13 +122,28 @@ pub struct StoryRunArgs {
     pub dry_run: bool,
 
     /// Write each payload to DIR/NN-EVENT.json and every delivery to DIR/deliveries.jsonl
-    /// (a new or empty folder); without --url nothing is sent
+    /// (a new or empty folder); without --url nothing is sent. With --export: the file to
+    /// write instead of stdout
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Send nothing: write a file that another tool runs, each of its users walking the story
+    /// with fresh ids (locust: a locustfile; the URL is Locust's --host, the secret
+    /// TITANCARD_WEBHOOK_SECRET at run time)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        conflicts_with_all = [
+            "url", "concurrency", "seed", "timestamp", "verbose", "dry_run", "format", "secret",
+            "secret_file", "cacert",
+        ],
+    )]
+    pub export: Option<ExportFormat>,
 
     #[command(flatten)]
     pub secret: SecretArgs,

@@ -1,0 +1,66 @@
+//! `send EVENT…|--all --export FORMAT`: each selected event's payload as `send` builds it (the
+//! overrides, the schema check), its weight, and the file written to stdout or `--out`. Every
+//! check runs before anything is written.
+
+use anyhow::bail;
+
+use crate::Outcome;
+use crate::cli::SendArgs;
+use crate::config::{Origin, Settings};
+use crate::export::{self, Common, Format, Weighted};
+
+/// Writes the export of the selected events.
+pub(super) fn run(args: &SendArgs, settings: &Settings, format: Format) -> anyhow::Result<Outcome> {
+    let Format::Locust = format;
+    let events = super::selected_events(args);
+    for (index, spec) in events.iter().enumerate() {
+        if events[..index].contains(spec) {
+            bail!(
+                "{} is named twice: name each event once, and give it --weight {}=N to send it more often",
+                spec.name,
+                spec.name
+            );
+        }
+    }
+    let mut weights = vec![1; events.len()];
+    let mut weighted_already = Vec::new();
+    for weight in &args.weight {
+        let name = weight.event.name;
+        let Some(index) = events.iter().position(|spec| spec.name == name) else {
+            let names: Vec<&str> = events.iter().map(|spec| spec.name).collect();
+            bail!(
+                "--weight {name}={}: {name} is not among the events exported ({}); name it too, or use --all",
+                weight.weight,
+                names.join(", ")
+            );
+        };
+        if weighted_already.contains(&name) {
+            bail!("--weight {name} is given twice: give each event one weight");
+        }
+        weighted_already.push(name);
+        weights[index] = weight.weight;
+    }
+    let mut weighted = Vec::new();
+    for (spec, weight) in events.iter().zip(weights) {
+        let body = export::event_body(spec, &args.set, &args.unset, !args.no_validate)?;
+        weighted.push(Weighted { body, weight });
+    }
+    let timeout = settings.timeout(args.timeout);
+    let from = (!matches!(timeout.origin, Origin::Default)).then(|| timeout.origin.to_string());
+    let headers = args
+        .header
+        .iter()
+        .map(|h| (h.name.clone(), h.value.clone()))
+        .collect();
+    let common = Common::new(timeout.value, from, args.out.as_deref(), headers);
+    let text = export::send_file(&common, &weighted);
+    export::write(args.out.as_deref(), &text)?;
+    if let Some(out) = &args.out {
+        let mix: Vec<String> = weighted
+            .iter()
+            .map(|event| format!("{} ×{}", event.body.spec.name, event.weight))
+            .collect();
+        export::print_written(out, &mix.join(", "))?;
+    }
+    Ok(Outcome::Success)
+}
