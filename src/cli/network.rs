@@ -106,15 +106,14 @@ pub struct SendArgs {
     )]
     pub count: Option<u64>,
 
-    /// Load mode: deliveries in flight at once
+    /// Load mode: deliveries in flight at once (default 1)
     #[arg(
         short = 'c',
         long,
         value_name = "C",
-        default_value_t = 1,
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000),
     )]
-    pub concurrency: usize,
+    pub concurrency: Option<usize>,
 
     /// Load mode: at most this many deliveries per second
     #[arg(long, value_name = "R", value_parser = values::rate)]
@@ -127,24 +126,16 @@ pub struct SendArgs {
     /// Send nothing: write a file that another tool runs to make the deliveries, for load
     /// beyond one machine (locust: a locustfile; the URL is Locust's --host, the secret
     /// TITANCARD_WEBHOOK_SECRET at run time)
-    #[arg(
-        long,
-        value_enum,
-        value_name = "FORMAT",
-        conflicts_with_all = [
-            "count", "concurrency", "rate", "retry", "retry_schedule", "payload", "timestamp",
-            "dry_run", "verbose", "url", "format", "secret", "secret_file", "cacert",
-        ],
-    )]
+    #[arg(long, value_enum, value_name = "FORMAT")]
     pub export: Option<ExportFormat>,
 
     /// With --export: how often EVENT is sent against the others, EVENT=N with N from 1 up
     /// (repeatable; an event without one has weight 1)
-    #[arg(long, value_name = "EVENT=N", value_parser = values::weight, requires = "export")]
+    #[arg(long, value_name = "EVENT=N", value_parser = values::weight)]
     pub weight: Vec<Weight>,
 
     /// With --export: write the file here instead of to stdout
-    #[arg(long, value_name = "FILE", requires = "export")]
+    #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
     #[command(flatten)]

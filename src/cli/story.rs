@@ -91,15 +91,14 @@ pub struct StoryRunArgs {
     #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = values::fraction)]
     pub duplicates: f64,
 
-    /// Deliveries in flight at once
+    /// Deliveries in flight at once (default 1)
     #[arg(
         short = 'c',
         long,
         value_name = "N",
-        default_value_t = 1,
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024),
     )]
-    pub concurrency: usize,
+    pub concurrency: Option<usize>,
 
     /// Make the run repeatable: the same ids, order and re-deliveries (printed on every run)
     #[arg(long, value_name = "N")]
@@ -134,15 +133,7 @@ pub struct StoryRunArgs {
     /// Send nothing: write a file that another tool runs, each of its users walking the story
     /// with fresh ids (locust: a locustfile; the URL is Locust's --host, the secret
     /// TITANCARD_WEBHOOK_SECRET at run time)
-    #[arg(
-        long,
-        value_enum,
-        value_name = "FORMAT",
-        conflicts_with_all = [
-            "url", "concurrency", "seed", "timestamp", "verbose", "dry_run", "format", "secret",
-            "secret_file", "cacert",
-        ],
-    )]
+    #[arg(long, value_enum, value_name = "FORMAT")]
     pub export: Option<ExportFormat>,
 
     #[command(flatten)]

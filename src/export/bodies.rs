@@ -25,6 +25,9 @@ const SECOND_BASE: u64 = 3_500_000_000_000;
 /// a day after it is made (see `story::compose`); two days leave room.
 const STORY_MARGIN_MS: u64 = 2 * 24 * 60 * 60 * 1000;
 
+/// The fresh ids of one build, each with the kind of thing it names.
+type Things = Vec<(Kind, String)>;
+
 /// A fresh id drawn per delivery (`send`) or per walk of a story: its name in the templates, and
 /// the kind of thing whose id it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +73,7 @@ pub fn event_body(
     unset: &[FieldPath],
     validate: bool,
 ) -> anyhow::Result<EventBody> {
-    let build = |seed: u64, base: u64| -> anyhow::Result<(Vec<u8>, Vec<(Kind, String)>)> {
+    let build = |seed: u64, base: u64| -> anyhow::Result<(Vec<u8>, Things)> {
         let mut rng = Seed(seed).ids();
         let mut ids = Vec::new();
         let mut sets = Vec::new();
@@ -119,7 +122,7 @@ pub fn story_bodies(story: &Story) -> anyhow::Result<StoryBodies> {
     let first = story::compose(story, Seed(1), FIRST_BASE)?;
     let second = story::compose(story, Seed(2), SECOND_BASE)?;
     let things = |composed: &[story::Composed]| {
-        let mut seen: Vec<(Kind, String)> = Vec::new();
+        let mut seen: Things = Vec::new();
         for step in composed {
             for thing in &step.ids {
                 if !seen.contains(thing) {

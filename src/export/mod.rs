@@ -76,6 +76,27 @@ pub fn print_written(out: &Path, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Why a flag of titancard-wh's own sender has no place in an export, for the messages that
+/// refuse it.
+pub mod why {
+    pub const URL: &str = "Locust's --host gives the URL when the file runs";
+    pub const SECRET: &str =
+        "the file reads TITANCARD_WEBHOOK_SECRET when it runs and never holds the secret";
+    pub const CONCURRENCY: &str = "Locust's -u/--users sets how many deliveries are in flight";
+    pub const SHOWN: &str = "an export sends and shows nothing: it writes the file";
+    pub const FORMAT: &str = "an export writes the file, in the format --export names";
+    pub const CACERT: &str = "Locust checks certificates against the system's roots: set \
+                              SSL_CERT_FILE where it runs to trust a private CA";
+}
+
+/// Refuses the first flag given that only titancard-wh's own sender uses: `(given, flag, why)`.
+pub fn refuse_sender_flags(flags: &[(bool, &str, &str)]) -> anyhow::Result<()> {
+    match flags.iter().find(|(given, ..)| *given) {
+        Some((_, flag, why)) => anyhow::bail!("{flag} cannot be used with --export: {why}"),
+        None => Ok(()),
+    }
+}
+
 /// The command line that wrote a file, as it can be typed again: the program named
 /// `titancard-wh`, each argument quoted for a POSIX shell where it needs it.
 pub fn command_line(args: impl IntoIterator<Item = std::ffi::OsString>) -> String {

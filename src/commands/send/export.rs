@@ -7,11 +7,65 @@ use anyhow::bail;
 use crate::Outcome;
 use crate::cli::SendArgs;
 use crate::config::{Origin, Settings};
-use crate::export::{self, Common, Format, Weighted};
+use crate::export::{self, Common, Format, Weighted, refuse_sender_flags, why};
+use crate::output;
 
 /// Writes the export of the selected events.
 pub(super) fn run(args: &SendArgs, settings: &Settings, format: Format) -> anyhow::Result<Outcome> {
     let Format::Locust = format;
+    refuse_sender_flags(&[
+        (
+            args.count.is_some(),
+            "--count",
+            "a Locust run lasts its -t/--run-time, or until stopped",
+        ),
+        (
+            args.concurrency.is_some(),
+            "--concurrency",
+            why::CONCURRENCY,
+        ),
+        (
+            args.rate.is_some(),
+            "--rate",
+            "pace Locust's users instead (wait_time in the file)",
+        ),
+        (
+            args.retry,
+            "--retry",
+            "each delivery is sent once; Locust counts a non-2xx as failed",
+        ),
+        (
+            !args.retry_schedule.is_empty(),
+            "--retry-schedule",
+            "each delivery is sent once",
+        ),
+        (args.url.is_some(), "--url", why::URL),
+        (!args.secret.secret.is_empty(), "--secret", why::SECRET),
+        (
+            args.secret.secret_file.is_some(),
+            "--secret-file",
+            why::SECRET,
+        ),
+        (
+            args.payload.is_some(),
+            "--payload",
+            "each delivery is built fresh from its event's sample (`titancard-wh replay` \
+             re-sends a file as it is)",
+        ),
+        (
+            args.timestamp.is_some(),
+            "--timestamp",
+            "each delivery's timestamp is when it is sent",
+        ),
+        (args.dry_run, "--dry-run", why::SHOWN),
+        (args.verbose, "--verbose", why::SHOWN),
+        (
+            args.format != output::Format::Human,
+            "--format",
+            why::FORMAT,
+        ),
+        (args.trust.cacert.is_some(), "--cacert", why::CACERT),
+    ])?;
     let events = super::selected_events(args);
     for (index, spec) in events.iter().enumerate() {
         if events[..index].contains(spec) {

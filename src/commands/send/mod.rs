@@ -20,6 +20,12 @@ pub fn run(args: SendArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     if let Some(format) = args.export {
         return export::run(&args, settings, format);
     }
+    if !args.weight.is_empty() {
+        bail!("--weight mixes the events of an export: add --export locust");
+    }
+    if args.out.is_some() {
+        bail!("--out names the file of an export: add --export locust");
+    }
     if args.payload.is_some() && args.events.len() > 1 {
         bail!("--payload sends one file: give at most one EVENT with it");
     }

@@ -5,7 +5,8 @@
 use crate::Outcome;
 use crate::cli::StoryRunArgs;
 use crate::config::{Origin, Settings};
-use crate::export::{self, Common, Format, StoryExport};
+use crate::export::{self, Common, Format, StoryExport, refuse_sender_flags, why};
+use crate::output;
 use crate::story::{self, plan};
 
 /// Writes the export of one story.
@@ -15,6 +16,38 @@ pub(super) fn run(
     format: Format,
 ) -> anyhow::Result<Outcome> {
     let Format::Locust = format;
+    refuse_sender_flags(&[
+        (args.url.is_some(), "--url", why::URL),
+        (
+            args.concurrency.is_some(),
+            "--concurrency",
+            why::CONCURRENCY,
+        ),
+        (
+            args.seed.is_some(),
+            "--seed",
+            "each walk draws its own ids and order; one seed would give every walk the same",
+        ),
+        (
+            args.timestamp.is_some(),
+            "--timestamp",
+            "each walk's times count from when it starts",
+        ),
+        (!args.secret.secret.is_empty(), "--secret", why::SECRET),
+        (
+            args.secret.secret_file.is_some(),
+            "--secret-file",
+            why::SECRET,
+        ),
+        (args.dry_run, "--dry-run", why::SHOWN),
+        (args.verbose, "--verbose", why::SHOWN),
+        (
+            args.format != output::Format::Human,
+            "--format",
+            why::FORMAT,
+        ),
+        (args.trust.cacert.is_some(), "--cacert", why::CACERT),
+    ])?;
     let source = args
         .story
         .as_ref()
