@@ -114,7 +114,7 @@ fn story_writes_a_locustfile_that_compiles_and_carries_shuffle_and_duplicates() 
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(!text.contains(SECRET));
     assert!(text.contains("SHUFFLE = True\n") && text.contains("DUPLICATES = 3\n"));
-    assert!(text.contains("class ContactLifecycle(FastHttpUser):"));
+    assert!(text.contains("class ContactLifecycle(WebhookSender):"));
     assert_compiles(&file);
 }
 

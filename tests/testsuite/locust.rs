@@ -55,6 +55,16 @@ fn export(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     file
 }
 
+/// A run's setting: a temp folder, the export of `args` in it as NAME, and `listen --save` to
+/// receive (the folder, the file, the saved records' path, listen).
+fn setting(name: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf, PathBuf, Listen) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = export(dir.path(), name, args);
+    let saves = dir.path().join("saved.jsonl");
+    let listen = Listen::start(&["--secret", SECRET, "--save", saves.to_str().unwrap()]);
+    (dir, file, saves, listen)
+}
+
 /// Locust from the peers' virtualenv, in a hermetic environment, its secret as given.
 fn locust(file: &Path, secret: Option<&str>) -> Command {
     let mut command = Command::new(peer("venv/bin/locust"));
@@ -258,9 +268,7 @@ fn shaped_like(id: &str, sample: &str) -> bool {
 #[test]
 fn a_master_and_two_workers_deliver_what_listen_saves_signed_valid_and_never_twice() {
     let _alone = alone();
-    let dir = tempfile::tempdir().unwrap();
-    let file = export(
-        dir.path(),
+    let (dir, file, saves, listen) = setting(
         "send.py",
         &[
             "send",
@@ -271,8 +279,6 @@ fn a_master_and_two_workers_deliver_what_listen_saves_signed_valid_and_never_twi
             "connection.created=4",
         ],
     );
-    let saves = dir.path().join("saved.jsonl");
-    let listen = Listen::start(&["--secret", SECRET, "--save", saves.to_str().unwrap()]);
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -345,8 +351,7 @@ fn contact_of(payload: &Value) -> String {
 #[test]
 fn each_story_user_walks_its_own_contact_in_story_order_across_two_workers() {
     let _alone = alone();
-    let dir = tempfile::tempdir().unwrap();
-    let file = export(dir.path(), "story.py", &["story", "contact-lifecycle"]);
+    let (dir, file, saves, listen) = setting("story.py", &["story", "contact-lifecycle"]);
     let steps: Vec<String> = {
         let output = cmd()
             .args(["story", "show", "contact-lifecycle", "--format", "json"])
@@ -361,8 +366,6 @@ fn each_story_user_walks_its_own_contact_in_story_order_across_two_workers() {
             .collect()
     };
     assert_eq!(steps.len(), 9);
-    let saves = dir.path().join("saved.jsonl");
-    let listen = Listen::start(&["--secret", SECRET, "--save", saves.to_str().unwrap()]);
     let stats = distributed(dir.path(), &file, &listen.url, 6, 3);
     let records = saved(&saves);
     assert_eq!(stats.failures(), 0, "{:?}", stats.by_name);
@@ -406,9 +409,7 @@ fn each_story_user_walks_its_own_contact_in_story_order_across_two_workers() {
 #[test]
 fn re_deliveries_repeat_the_same_bytes_and_listen_marks_them_duplicates() {
     let _alone = alone();
-    let dir = tempfile::tempdir().unwrap();
-    let file = export(
-        dir.path(),
+    let (_dir, file, saves, listen) = setting(
         "dups.py",
         &[
             "story",
@@ -418,8 +419,6 @@ fn re_deliveries_repeat_the_same_bytes_and_listen_marks_them_duplicates() {
             "0.3",
         ],
     );
-    let saves = dir.path().join("saved.jsonl");
-    let listen = Listen::start(&["--secret", SECRET, "--save", saves.to_str().unwrap()]);
     let output = finish(
         locust(&file, Some(SECRET))
             .args([

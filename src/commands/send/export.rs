@@ -5,14 +5,16 @@
 use anyhow::bail;
 
 use crate::Outcome;
-use crate::cli::SendArgs;
+use crate::cli::{self, SendArgs};
 use crate::config::{Origin, Settings};
 use crate::export::{self, Common, Format, Weighted, refuse_sender_flags, why};
-use crate::output;
 
 /// Writes the export of the selected events.
 pub(super) fn run(args: &SendArgs, settings: &Settings, format: Format) -> anyhow::Result<Outcome> {
     let Format::Locust = format;
+    let shown = [(args.dry_run, "--dry-run"), (args.verbose, "--verbose")];
+    let shared = cli::sender_flags(&args.secret, &args.trust, shown, args.format);
+    refuse_sender_flags(&shared)?;
     refuse_sender_flags(&[
         (
             args.count.is_some(),
@@ -40,12 +42,6 @@ pub(super) fn run(args: &SendArgs, settings: &Settings, format: Format) -> anyho
             "each delivery is sent once",
         ),
         (args.url.is_some(), "--url", why::URL),
-        (!args.secret.secret.is_empty(), "--secret", why::SECRET),
-        (
-            args.secret.secret_file.is_some(),
-            "--secret-file",
-            why::SECRET,
-        ),
         (
             args.payload.is_some(),
             "--payload",
@@ -57,14 +53,6 @@ pub(super) fn run(args: &SendArgs, settings: &Settings, format: Format) -> anyho
             "--timestamp",
             "each delivery's timestamp is when it is sent",
         ),
-        (args.dry_run, "--dry-run", why::SHOWN),
-        (args.verbose, "--verbose", why::SHOWN),
-        (
-            args.format != output::Format::Human,
-            "--format",
-            why::FORMAT,
-        ),
-        (args.trust.cacert.is_some(), "--cacert", why::CACERT),
     ])?;
     let events = super::selected_events(args);
     for (index, spec) in events.iter().enumerate() {

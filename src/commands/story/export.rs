@@ -3,10 +3,9 @@
 //! written to stdout or `--out`. Every check runs before anything is written.
 
 use crate::Outcome;
-use crate::cli::StoryRunArgs;
+use crate::cli::{self, StoryRunArgs};
 use crate::config::{Origin, Settings};
 use crate::export::{self, Common, Format, StoryExport, refuse_sender_flags, why};
-use crate::output;
 use crate::story::{self, plan};
 
 /// Writes the export of one story.
@@ -16,6 +15,9 @@ pub(super) fn run(
     format: Format,
 ) -> anyhow::Result<Outcome> {
     let Format::Locust = format;
+    let shown = [(args.dry_run, "--dry-run"), (args.verbose, "--verbose")];
+    let shared = cli::sender_flags(&args.secret, &args.trust, shown, args.format);
+    refuse_sender_flags(&shared)?;
     refuse_sender_flags(&[
         (args.url.is_some(), "--url", why::URL),
         (
@@ -33,20 +35,6 @@ pub(super) fn run(
             "--timestamp",
             "each walk's times count from when it starts",
         ),
-        (!args.secret.secret.is_empty(), "--secret", why::SECRET),
-        (
-            args.secret.secret_file.is_some(),
-            "--secret-file",
-            why::SECRET,
-        ),
-        (args.dry_run, "--dry-run", why::SHOWN),
-        (args.verbose, "--verbose", why::SHOWN),
-        (
-            args.format != output::Format::Human,
-            "--format",
-            why::FORMAT,
-        ),
-        (args.trust.cacert.is_some(), "--cacert", why::CACERT),
     ])?;
     let source = args
         .story

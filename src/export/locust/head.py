@@ -182,3 +182,21 @@ def check_setup(environment, **_kwargs):
     if headless and not environment.host and not isinstance(environment.runner, WorkerRunner):
         sys.stderr.write(f"{__file__}: error: no --host: give the webhook's URL with --host URL\n")
         raise SystemExit(2)
+
+
+class WebhookSender(FastHttpUser):
+    """What every user of this file shares: how it sends, and its own source of fresh ids."""
+
+    abstract = True
+    # No pause: each user sends its next delivery once the last one is answered. For a steady
+    # rate per user, use constant_throughput(N) from locust instead.
+    wait_time = constant(0)
+    # The deadline of an answer ({{TIMEOUT_WHY}}).
+    network_timeout = {{TIMEOUT}}
+    connection_timeout = {{TIMEOUT}}
+    # Check the endpoint's certificate, as titancard-wh does (Locust's own default is not to).
+    insecure = False
+
+    def on_start(self):
+        # Seeded from the system's randomness: users, workers and forks draw different ids.
+        self.rng = random.Random()

@@ -129,8 +129,6 @@ pub fn send_file(common: &Common, events: &[Weighted]) -> String {
                 deliveries.trim_start_matches('\n').trim_end().to_string(),
             ),
             ("CLASS", "TitanCardDeliveries".to_string()),
-            ("TIMEOUT", python_seconds(common.timeout)),
-            ("TIMEOUT_WHY", common.timeout_origin.clone()),
             ("TASKS", tasks.trim_end().to_string()),
         ],
     );
@@ -208,8 +206,6 @@ pub fn story_file(common: &Common, story: &StoryExport) -> String {
             ("DUPLICATES", story.duplicates.to_string()),
             ("CLASS", class_name(&story.name)),
             ("THINGS", things(&story.bodies.slots)),
-            ("TIMEOUT", python_seconds(common.timeout)),
-            ("TIMEOUT_WHY", common.timeout_origin.clone()),
         ],
     );
     format!("{head}{body}\n")
@@ -279,6 +275,8 @@ fn fill_head(common: &Common, title: &str, what: &str, run_flags: &str, kinds: &
                 },
             ),
             ("HEADERS", headers_dict(&common.extra_headers)),
+            ("TIMEOUT", python_seconds(common.timeout)),
+            ("TIMEOUT_WHY", common.timeout_origin.clone()),
         ],
     )
 }

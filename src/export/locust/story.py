@@ -29,25 +29,14 @@ def plan(rng):
     return sequence
 
 
-class {{CLASS}}(FastHttpUser):
+class {{CLASS}}(WebhookSender):
     """Walks the story again and again, one delivery at a time, each walk with fresh ids.
 
     Thousands of users are thousands of {{THINGS}} living the story at once. Each request is
     named by its step (`03 note.added`), so Locust's table reads in story order; give Locust
-    --stop-timeout so that the walks under way end before it stops.
+    --stop-timeout so that the walks under way end before it stops. There is no pause between
+    walks; the pauses inside a walk are the story's own (`after`).
     """
-
-    # No pause between walks; the pauses inside a walk are the story's own (`after`).
-    wait_time = constant(0)
-    # The deadline of an answer ({{TIMEOUT_WHY}}).
-    network_timeout = {{TIMEOUT}}
-    connection_timeout = {{TIMEOUT}}
-    # Check the endpoint's certificate, as titancard-wh does (Locust's own default is not to).
-    insecure = False
-
-    def on_start(self):
-        # Seeded from the system's randomness: users, workers and forks draw different ids.
-        self.rng = random.Random()
 
     @task
     def walk(self):

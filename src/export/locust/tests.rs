@@ -109,7 +109,7 @@ fn the_answer_tables_come_from_the_explainer() {
 #[test]
 fn a_story_lists_its_steps_its_walk_ids_and_the_plan_options() {
     let text = story_text(true, 3);
-    assert!(text.contains("class ContactLifecycle(FastHttpUser):"));
+    assert!(text.contains("class ContactLifecycle(WebhookSender):"));
     assert!(text.contains("STORY = \"contact-lifecycle\"\n"));
     assert!(text.contains("WALK_IDS = {\n    \"contact\": CONTACT,\n    \"note\": NOTE,\n    \"reminder\": REMINDER,\n}"));
     assert!(text.contains("SHUFFLE = True\n") && text.contains("DUPLICATES = 3\n"));
