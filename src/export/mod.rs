@@ -40,10 +40,11 @@ pub struct Weight {
 }
 
 impl Common {
-    /// What a file written now states: this version, this process's command line, `out`'s
+    /// What a file written now states: this version, the `command` line that wrote it, `out`'s
     /// name, the deadline (`from` where it came from; `None`: the reference's default) and the
     /// `--header`s.
     pub fn new(
+        command: String,
         timeout: std::time::Duration,
         from: Option<String>,
         out: Option<&Path>,
@@ -52,7 +53,7 @@ impl Common {
         let seconds = humantime::format_duration(timeout);
         Common {
             version: env!("CARGO_PKG_VERSION").to_string(),
-            command: command_line(std::env::args_os()),
+            command,
             file: shown_name(out),
             timeout,
             timeout_origin: match from {

@@ -1,5 +1,9 @@
-//! Python source for the exported files: string literals, and a `Template` as a bytes literal for
-//! Python's `%` operator (`%(contact)s` for an id, `%(now+3)d` for a time), wrapped over lines.
+//! Python source for the exported files: string literals, a `Template` as a bytes literal for
+//! Python's `%` operator (`%(contact)s` for an id, `%(now+3)d` for a time) wrapped over lines,
+//! numbers, class names and docstring text.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
 
 use super::template::{Part, Template};
 
@@ -111,6 +115,71 @@ fn byte_token(byte: u8) -> String {
     }
 }
 
+/// A Python tuple of time offsets: `(0,)`, `(0, 3)`.
+pub fn times_tuple(offsets: &BTreeSet<u64>) -> String {
+    match offsets.len() {
+        1 => format!("({},)", offsets.iter().next().unwrap_or(&0)),
+        _ => format!(
+            "({})",
+            offsets
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Seconds as a Python float: `30.0`, `0.25`.
+pub fn python_seconds(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    if seconds.fract() == 0.0 {
+        format!("{seconds:.1}")
+    } else {
+        format!("{seconds}")
+    }
+}
+
+/// A story's name as a Python class name: `contact-lifecycle` is `ContactLifecycle`.
+pub fn class_name(story: &str) -> String {
+    let mut name: String = story
+        .split(|ch: char| !ch.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    if !name.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+        name.insert_str(0, "Story");
+    }
+    name
+}
+
+/// Text wrapped at 96 columns, for the docstring.
+pub fn wrap(text: &str) -> String {
+    let mut lines = Vec::new();
+    for paragraph in text.split("\n\n") {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.len() + 1 + word.len() > 96 {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+        lines.push(String::new());
+    }
+    lines.pop();
+    lines.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +250,18 @@ mod tests {
         assert!(lines[0].ends_with(",'"), "{literal}");
         assert!(literal.contains("%(contact)s"), "{literal}");
         assert!(lines[1].starts_with("        b'"), "{literal}");
+    }
+
+    #[test]
+    fn class_names_are_python_identifiers() {
+        assert_eq!(class_name("contact-lifecycle"), "ContactLifecycle");
+        assert_eq!(class_name("vip onboarding_2"), "VipOnboarding2");
+        assert_eq!(class_name("3-steps"), "Story3Steps");
+    }
+
+    #[test]
+    fn seconds_read_as_python_floats() {
+        assert_eq!(python_seconds(Duration::from_secs(30)), "30.0");
+        assert_eq!(python_seconds(Duration::from_millis(250)), "0.25");
     }
 }

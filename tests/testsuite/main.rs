@@ -5,6 +5,7 @@ mod common;
 mod hostile_support;
 mod inspector_support;
 mod listen_support;
+mod locust_support;
 mod peers_support;
 mod probe_support;
 mod verify_support;

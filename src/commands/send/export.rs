@@ -94,7 +94,13 @@ pub(super) fn run(args: &SendArgs, settings: &Settings, format: Format) -> anyho
         .iter()
         .map(|h| (h.name.clone(), h.value.clone()))
         .collect();
-    let common = Common::new(timeout.value, from, args.out.as_deref(), headers);
+    let common = Common::new(
+        export::command_line(std::env::args_os()),
+        timeout.value,
+        from,
+        args.out.as_deref(),
+        headers,
+    );
     let text = export::send_file(&common, &weighted);
     export::write(args.out.as_deref(), &text)?;
     if let Some(out) = &args.out {

@@ -44,7 +44,13 @@ pub(super) fn run(
     let bodies = export::story_bodies(&story)?;
     let timeout = settings.timeout(args.timeout);
     let from = (!matches!(timeout.origin, Origin::Default)).then(|| timeout.origin.to_string());
-    let common = Common::new(timeout.value, from, args.out.as_deref(), Vec::new());
+    let common = Common::new(
+        export::command_line(std::env::args_os()),
+        timeout.value,
+        from,
+        args.out.as_deref(),
+        Vec::new(),
+    );
     let exported = StoryExport {
         duplicates: plan::duplicate_count(story.steps.len(), args.duplicates),
         name: story.name.clone(),

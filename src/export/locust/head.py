@@ -13,7 +13,9 @@ Run it with Locust (`pip install locust`: this file needs nothing else):
 --host is the webhook's whole URL: every delivery is POSTed to exactly that URL, as TitanCard
 posts it. The file runs unchanged standalone, as a master (`--master --expect-workers N`) or as
 a worker (`--worker --master-host HOST`); every process that sends (standalone or worker)
-needs TITANCARD_WEBHOOK_SECRET, the master does not.
+needs TITANCARD_WEBHOOK_SECRET, the master does not. A master counts every request with
+`--autostart --autoquit 8` rather than `--headless`, which quits before the workers' last
+reports (titancard-wh's guide, docs/load.md, says more).
 
 {{WHAT}}
 

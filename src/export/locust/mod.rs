@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use super::answers::{no_answer_cases, status_ranges};
 use super::bodies::{EventBody, Slot, StoryBodies};
-use super::python::{bytes_literal, str_literal, wrapped_str_literal};
+use super::python::{
+    bytes_literal, class_name, python_seconds, str_literal, times_tuple, wrap, wrapped_str_literal,
+};
 use crate::contract::SCHEME_PREFIX;
 use crate::headers::Headers;
 use crate::story::{ALPHABET, Kind, shape};
@@ -191,7 +193,7 @@ pub fn story_file(common: &Common, story: &StoryExport) -> String {
         })
         .collect();
     let used: Vec<Kind> = story.bodies.slots.iter().map(|slot| slot.kind).collect();
-    let head = fill_head(common, &title, &wrap(&what), " --stop-timeout 30s", &used);
+    let head = fill_head(common, &title, &wrap(&what), " --stop-timeout 5s", &used);
     let body = fill(
         STORY,
         &[
@@ -319,77 +321,12 @@ fn shape_constant(kind: Kind) -> String {
     kind.label().to_uppercase()
 }
 
-/// A Python tuple of time offsets: `(0,)`, `(0, 3)`.
-fn times_tuple(offsets: &std::collections::BTreeSet<u64>) -> String {
-    match offsets.len() {
-        1 => format!("({},)", offsets.iter().next().unwrap_or(&0)),
-        _ => format!(
-            "({})",
-            offsets
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// Seconds as a Python float: `30.0`, `0.25`.
-fn python_seconds(duration: Duration) -> String {
-    let seconds = duration.as_secs_f64();
-    if seconds.fract() == 0.0 {
-        format!("{seconds:.1}")
-    } else {
-        format!("{seconds}")
-    }
-}
-
-/// A story's name as a Python class name: `contact-lifecycle` is `ContactLifecycle`.
-fn class_name(story: &str) -> String {
-    let mut name: String = story
-        .split(|ch: char| !ch.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            let mut chars = word.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    if !name.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
-        name.insert_str(0, "Story");
-    }
-    name
-}
-
 /// What the walks are, in the docstring: `contacts`, `cards`.
 fn things(slots: &[Slot]) -> String {
     match slots.first() {
         Some(slot) => format!("{}s", slot.kind.label()),
         None => "runs of the story".to_string(),
     }
-}
-
-/// Text wrapped at 96 columns, for the docstring.
-fn wrap(text: &str) -> String {
-    let mut lines = Vec::new();
-    for paragraph in text.split("\n\n") {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.len() + 1 + word.len() > 96 {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-        lines.push(String::new());
-    }
-    lines.pop();
-    lines.join("\n")
 }
 
 #[cfg(test)]

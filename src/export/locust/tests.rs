@@ -120,7 +120,7 @@ fn a_story_lists_its_steps_its_walk_ids_and_the_plan_options() {
     assert!(text.contains(
         "    (\n        9,\n        0.0,\n        Delivery(\n            \"connection.deleted\",\n"
     ));
-    assert!(text.contains("--stop-timeout 30s"));
+    assert!(text.contains("--stop-timeout 5s"));
     assert!(text.contains("contact-lifecycle: one contact: created, tagged"));
     let text = story_text(false, 0);
     assert!(text.contains("SHUFFLE = False\n") && text.contains("DUPLICATES = 0\n"));
@@ -136,17 +136,4 @@ fn no_line_is_wider_than_a_hundred_columns_but_the_command() {
             assert!(line.chars().count() <= 100, "{line}");
         }
     }
-}
-
-#[test]
-fn class_names_are_python_identifiers() {
-    assert_eq!(class_name("contact-lifecycle"), "ContactLifecycle");
-    assert_eq!(class_name("vip onboarding_2"), "VipOnboarding2");
-    assert_eq!(class_name("3-steps"), "Story3Steps");
-}
-
-#[test]
-fn seconds_read_as_python_floats() {
-    assert_eq!(python_seconds(Duration::from_secs(30)), "30.0");
-    assert_eq!(python_seconds(Duration::from_millis(250)), "0.25");
 }
