@@ -75,9 +75,15 @@ pub fn bytes_literal(template: &Template, slot_names: &[String], indent: usize) 
     let room = WIDTH.saturating_sub(indent + 3).max(20);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    // Where the line may break best: after the last comma that ends a JSON member.
+    // Where the line may break best: after the last comma that ends a JSON member (one followed
+    // by a quote: a comma inside a string is followed by a space or a letter).
     let mut last_comma: Option<usize> = None;
+    let mut after_comma = false;
     for token in tokens {
+        if after_comma && token == "\"" {
+            last_comma = Some(line.len());
+        }
+        after_comma = token == ",";
         if line.len() + token.len() > room && !line.is_empty() {
             match last_comma.filter(|at| *at > room / 2) {
                 Some(at) => {
@@ -89,9 +95,6 @@ pub fn bytes_literal(template: &Template, slot_names: &[String], indent: usize) 
             last_comma = None;
         }
         line.push_str(&token);
-        if token == "," {
-            last_comma = Some(line.len());
-        }
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
@@ -250,6 +253,10 @@ mod tests {
         assert!(lines[0].ends_with(",'"), "{literal}");
         assert!(literal.contains("%(contact)s"), "{literal}");
         assert!(lines[1].starts_with("        b'"), "{literal}");
+        // A comma inside a string is no place to break.
+        let body = format!("{{\"a\":\"{}, {}\"}}", "x".repeat(60), "y".repeat(60));
+        let literal = bytes_literal(&Template::cut(body.as_bytes(), &[], 0, 0), &[], 8);
+        assert!(!literal.contains(",'"), "{literal}");
     }
 
     #[test]
