@@ -3,9 +3,9 @@
 //! Each function must never panic, whatever the bytes; the asserts state invariants.
 #![allow(dead_code)]
 
+use titancard_webhooks::{Signature, VerifyError, Webhook};
 use titancard_wh::internals::{
-    self as capture, InputKind, RequestRecord, Secret, diagnose, parse_header, sign,
-    validate_payload, verify,
+    self as capture, InputKind, RequestRecord, Secret, diagnose, sign, validate_payload, verify,
 };
 
 /// Raw HTTP captures and `listen --save` files: every way `verify` and `replay` read their input.
@@ -128,7 +128,7 @@ pub fn signature(data: &[u8]) {
             _ => format!("{junk}{good}"),
         }
     };
-    let parsed = parse_header(&header);
+    let parsed = Signature::parse(&header);
     let verdict = verify(&secrets, body, Some(&header));
     let diagnosis = if verdict.is_valid() {
         assert!(parsed.is_ok());
@@ -197,5 +197,45 @@ pub fn validate(data: &[u8]) {
         for violation in validate_payload(&value, strict) {
             assert!(violation.pointer.is_empty() || violation.pointer.starts_with('/'));
         }
+    }
+}
+
+/// The library's `Webhook::verify` on whatever a network can send: the input is split into a
+/// signature header, an event header and a body (by its first two bytes), and the body is also
+/// tried correctly signed. Never a panic; an error is a 400 or a 401; a body verifies only under
+/// its own signature, and then parses as an event naming the event header.
+pub fn webhook(data: &[u8]) {
+    let webhook = Webhook::with_secrets(["whsec_fuzz", "whsec_rotated"]).expect("two secrets");
+    let (lengths, rest) = data.split_at(data.len().min(2));
+    let cut = |at: Option<&u8>, from: &[u8]| usize::from(at.copied().unwrap_or(0)).min(from.len());
+    let (signature, rest) = rest.split_at(cut(lengths.first(), rest));
+    let (event, body) = rest.split_at(cut(lengths.get(1), rest));
+    let signature = String::from_utf8_lossy(signature);
+    let event = String::from_utf8_lossy(event);
+    let headers = [None, Some(signature.as_ref())];
+    for header in headers {
+        for event in [None, Some(event.as_ref())] {
+            if let Err(err) = webhook.verify(header, event, body) {
+                assert!(matches!(err.status(), 400 | 401), "{err}");
+                let _ = (err.kind(), err.response_body());
+            }
+        }
+    }
+    let good = webhook.sign(body);
+    match webhook.verify(Some(&good), Some(&event), body) {
+        Ok(verified) => assert_eq!(verified.event, event),
+        Err(err) => assert!(
+            !matches!(
+                err,
+                VerifyError::SignatureMismatch | VerifyError::MalformedSignature(_)
+            ),
+            "its own signature was refused: {err}"
+        ),
+    }
+    if let Ok(verified) = webhook.verify(Some(&signature), Some(&event), body) {
+        // Only the body's own signature, with one of the secrets, verifies.
+        let rotated = Webhook::new("whsec_rotated").expect("a secret").sign(body);
+        assert!(signature == good || signature == rotated, "{signature}");
+        let _ = serde_json::to_vec(&verified);
     }
 }

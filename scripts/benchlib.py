@@ -128,10 +128,11 @@ def free_port():
 
 
 @contextlib.contextmanager
-def server(command):
+def started(command, env=None):
     """Starts a server whose first stdout line says where it listens (`listening on URL`, or the
-    JSON `listening` line); yields the URL; stops it."""
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    JSON `listening` line), with `env` added to the environment; yields (URL, pid); stops it."""
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             env={**os.environ, **(env or {})})
     try:
         first = child.stdout.readline().decode().strip()
         url = first.removeprefix("listening on ")
@@ -141,7 +142,7 @@ def server(command):
             sys.exit(f"bench: {shlex.join(command)} printed {first!r}")
         # Keep reading what it prints, so that a full pipe never blocks it.
         drain = subprocess.Popen(["cat"], stdin=child.stdout, stdout=subprocess.DEVNULL)
-        yield url
+        yield url, child.pid
     finally:
         child.terminate()
         child.wait()
@@ -150,9 +151,23 @@ def server(command):
 
 
 @contextlib.contextmanager
+def server(command):
+    """`started`, yielding the URL alone."""
+    with started(command) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
 def nginx_static_200():
+    """`nginx_static_200_process`, yielding the URL alone."""
+    with nginx_static_200_process() as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def nginx_static_200_process():
     """nginx answering every POST /webhook with 200 and a small JSON body: the floor for a
-    receiver that does nothing."""
+    receiver that does nothing. Yields (URL, the master's pid)."""
     binary = nginx()
     port = free_port()
     with tempfile.TemporaryDirectory() as work:
@@ -181,7 +196,7 @@ http {{
                 with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
                     break
                 time.sleep(0.05)
-            yield f"http://127.0.0.1:{port}/webhook"
+            yield f"http://127.0.0.1:{port}/webhook", child.pid
         finally:
             child.terminate()
             child.wait()

@@ -12,7 +12,7 @@ mod http;
 pub mod large;
 mod records;
 
-pub use checks::{header_problems, timestamp_problem};
+pub use checks::{header_problems, problems_in, timestamp_problem, user_agent_problem};
 pub use http::parse_http;
 use http::parse_one;
 pub use records::parse_jsonl;
@@ -52,8 +52,29 @@ pub struct Captured<'a> {
 pub struct Requests<'a> {
     pub requests: Vec<Captured<'a>>,
     pub warnings: Vec<String>,
-    /// `FILE:N` and why request N is not a whole request.
-    pub broken: Option<(String, CaptureError)>,
+    /// The request that is not whole, after the whole ones.
+    pub broken: Option<Broken>,
+}
+
+/// The end of a raw capture that is not a whole request: where it is, how much of the capture,
+/// and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// `FILE:N`.
+    pub source: String,
+    /// How many bytes of the capture follow the last whole request.
+    pub bytes: usize,
+    pub error: CaptureError,
+}
+
+impl Broken {
+    /// `the 60 bytes after the last whole request are not a whole request`.
+    pub fn what(&self) -> String {
+        format!(
+            "the {} bytes after the last whole request are not a whole request",
+            self.bytes
+        )
+    }
 }
 
 /// Why a capture cannot be read, with the place when there is one.
@@ -184,9 +205,12 @@ fn parse_http_stream<'a>(name: &str, bytes: &'a [u8]) -> Result<Requests<'a>, Ca
         let (mut captured, used) = match parse_one(name, &bytes[offset..]) {
             Ok(parsed) => parsed,
             Err(err) if requests.is_empty() => return Err(err),
-            Err(err) => {
-                let number = requests.len() + 1;
-                broken = Some((format!("{name}:{number}"), err));
+            Err(error) => {
+                broken = Some(Broken {
+                    source: request_name(name, requests.len() + 1),
+                    bytes: bytes.len() - offset,
+                    error,
+                });
                 break;
             }
         };
@@ -298,10 +322,11 @@ mod tests {
                 .iter()
                 .all(|r| &*r.body == b"{}" && r.overflow.is_none())
         );
-        let (source, err) = read.broken.unwrap();
-        assert_eq!(source, "c:4");
+        let broken = read.broken.unwrap();
+        assert_eq!(broken.source, "c:4");
+        assert_eq!(broken.bytes, 41);
         assert_eq!(
-            err,
+            broken.error,
             CaptureError::ShortBody {
                 declared: 9,
                 got: 2

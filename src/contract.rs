@@ -7,20 +7,20 @@ use std::time::Duration;
 // Reference, "HTTP Headers": the four headers of every delivery, in this order.
 /// `Content-Type`.
 pub const HEADER_CONTENT_TYPE: &str = "Content-Type";
-/// The signature header.
-pub const HEADER_SIGNATURE: &str = "X-Webhook-Signature";
-/// The event-name header.
-pub const HEADER_EVENT: &str = "X-Webhook-Event";
+/// The signature header (the library's).
+pub const HEADER_SIGNATURE: &str = titancard_webhooks::SIGNATURE_HEADER;
+/// The event-name header (the library's).
+pub const HEADER_EVENT: &str = titancard_webhooks::EVENT_HEADER;
 /// `User-Agent`.
 pub const HEADER_USER_AGENT: &str = "User-Agent";
-/// The Content-Type value of every delivery.
-pub const CONTENT_TYPE_JSON: &str = "application/json";
-/// The User-Agent value of every delivery.
-pub const USER_AGENT: &str = "TitanCard-Webhooks/1.0";
+/// The Content-Type value of every delivery (the library's).
+pub const CONTENT_TYPE_JSON: &str = titancard_webhooks::CONTENT_TYPE;
+/// The User-Agent value of every delivery (the library's).
+pub const USER_AGENT: &str = titancard_webhooks::USER_AGENT;
 
 // Reference, "Signature Verification": `sha256=` + the HMAC-SHA256 of the raw body, in hex.
-/// The scheme prefix of the signature header value.
-pub const SCHEME_PREFIX: &str = "sha256=";
+/// The scheme prefix of the signature header value (the library's).
+pub const SCHEME_PREFIX: &str = titancard_webhooks::SCHEME_PREFIX;
 /// How many hex digits follow the prefix (a SHA-256 digest is 32 bytes).
 pub const SIGNATURE_HEX_DIGITS: usize = 64;
 /// The length of a whole signature header value: `sha256=` and 64 hex digits.

@@ -12,7 +12,7 @@ mod json;
 mod report;
 
 use crate::contract::SCHEME_PREFIX;
-use crate::signature::{Signer, parse_header};
+use crate::signature::{Signature, signer};
 use candidates::body_candidates;
 pub use json::JsonStyle;
 use json::KeyOrder;
@@ -230,9 +230,9 @@ pub fn diagnose(secrets: &[Secret], body: &[u8], header: Option<&str>) -> Option
             };
             let (candidate, body_cause) = &bodies[b];
             for (secret_index, secret) in keys.iter() {
-                let mut mac = Signer::new(secret).mac();
+                let mut mac = signer(secret).mac();
                 candidate.feed(&mut mac);
-                if mac.matches(expected) {
+                if mac.verify(expected).is_ok() {
                     let mut causes = fixes.clone();
                     causes.extend(body_cause.clone());
                     if trimmed_keys {
@@ -258,8 +258,8 @@ pub fn diagnose(secrets: &[Secret], body: &[u8], header: Option<&str>) -> Option
 }
 
 /// The header as given (index 0, decoded when well-formed) and each repaired form that parses.
-fn header_candidates(value: &str) -> Vec<(Option<[u8; 32]>, Vec<Cause>)> {
-    let mut out = vec![(parse_header(value).ok(), Vec::new())];
+fn header_candidates(value: &str) -> Vec<(Option<Signature>, Vec<Cause>)> {
+    let mut out = vec![(Signature::parse(value).ok(), Vec::new())];
     let parts: Vec<&str> = value.split(',').collect();
     for (index, part) in parts.iter().enumerate() {
         let mut causes = Vec::new();
@@ -290,7 +290,7 @@ fn header_candidates(value: &str) -> Vec<(Option<[u8; 32]>, Vec<Cause>)> {
             text = text.to_ascii_lowercase();
         }
         if !causes.is_empty()
-            && let Ok(bytes) = parse_header(&text)
+            && let Ok(bytes) = Signature::parse(&text)
         {
             out.push((Some(bytes), causes));
         }

@@ -1,14 +1,19 @@
 //! The event catalogue: the 14 TitanCard events, each with its group, when it fires, the
-//! reference's sample payload (fixtures/events/) and its data schema (schemas/), embedded at
-//! build time.
+//! reference's sample payload and the field naming what it is about (both from the
+//! `titancard-webhooks` library, which owns the event names) and its data schema (schemas/),
+//! embedded at build time.
 //!
 //! The catalogue is data, not code paths: every command looks events up here.
 
 use std::fmt;
 
+pub use titancard_webhooks::EventKind;
+
 /// One webhook event as the reference documents it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct EventSpec {
+    /// The event, as the library names it.
+    pub kind: EventKind,
     /// The wire name, as in the `event` field and the `X-Webhook-Event` header.
     pub name: &'static str,
     /// The reference's grouping: Card, Connection, Reminder, Other.
@@ -47,13 +52,16 @@ impl fmt::Display for EventSpec {
 }
 
 macro_rules! event {
-    ($name:literal, $group:literal, $id:literal, $when:literal) => {
+    ($kind:ident = $name:literal, $group:literal, $when:literal) => {
         EventSpec {
+            kind: EventKind::$kind,
+            // The literal names the schema file; `every_sample_is_json_naming_its_own_event`
+            // checks that it is the library's name.
             name: $name,
             group: $group,
-            id_field: $id,
+            id_field: EventKind::$kind.id_field(),
             fires_when: $when,
-            sample: include_str!(concat!("../fixtures/events/", $name, ".json")),
+            sample: EventKind::$kind.sample(),
             data_schema: include_str!(concat!("../schemas/", $name, ".schema.json")),
         }
     };
@@ -62,82 +70,69 @@ macro_rules! event {
 /// All 14 events, in the reference's order.
 pub static CATALOGUE: [EventSpec; 14] = [
     event!(
-        "card.created",
+        CardCreated = "card.created",
         "Card",
-        "card_id",
         "a new business card is created"
     ),
     event!(
-        "card.updated",
+        CardUpdated = "card.updated",
         "Card",
-        "card_id",
         "card details are modified"
     ),
-    event!("card.deleted", "Card", "card_id", "a card is deleted"),
+    event!(CardDeleted = "card.deleted", "Card", "a card is deleted"),
     event!(
-        "card.viewed",
+        CardViewed = "card.viewed",
         "Card",
-        "card_id",
         "someone views your card profile"
     ),
     event!(
-        "card.shared",
+        CardShared = "card.shared",
         "Card",
-        "card_id",
         "your card is shared via QR code, NFC tap, or link copy"
     ),
     event!(
-        "connection.created",
+        ConnectionCreated = "connection.created",
         "Connection",
-        "id",
         "you make a new connection (most common event for CRM sync)"
     ),
     event!(
-        "connection.updated",
+        ConnectionUpdated = "connection.updated",
         "Connection",
-        "id",
         "connection details are modified"
     ),
     event!(
-        "connection.deleted",
+        ConnectionDeleted = "connection.deleted",
         "Connection",
-        "id",
         "a connection is archived or permanently deleted"
     ),
     event!(
-        "connection.tagged",
+        ConnectionTagged = "connection.tagged",
         "Connection",
-        "id",
         "tags are added to or removed from a connection"
     ),
     event!(
-        "connection.status_changed",
+        ConnectionStatusChanged = "connection.status_changed",
         "Connection",
-        "id",
         "a connection's pipeline status changes (e.g. new → contacted → qualified)"
     ),
     event!(
-        "reminder.created",
+        ReminderCreated = "reminder.created",
         "Reminder",
-        "id",
         "a follow-up reminder is scheduled for a connection"
     ),
     event!(
-        "reminder.due",
+        ReminderDue = "reminder.due",
         "Reminder",
-        "id",
         "a scheduled reminder becomes due"
     ),
     event!(
-        "note.added",
+        NoteAdded = "note.added",
         "Other",
-        "id",
         "a note is added to a connection"
     ),
     event!(
-        "enrichment.completed",
+        EnrichmentCompleted = "enrichment.completed",
         "Other",
-        "connection_id",
         "contact data enrichment completes for a connection"
     ),
 ];
@@ -183,6 +178,7 @@ mod tests {
         for spec in &CATALOGUE {
             let value: serde_json::Value = serde_json::from_str(spec.sample).expect(spec.name);
             assert_eq!(value["event"], spec.name);
+            assert_eq!(spec.kind.as_str(), spec.name);
             assert!(value["timestamp"].is_u64(), "{}", spec.name);
             assert!(value["data"].is_object(), "{}", spec.name);
             assert!(value["data"][spec.id_field].is_string(), "{}", spec.name);

@@ -24,7 +24,8 @@ macro_rules! field {
     };
 }
 
-/// The Field Reference, in the reference's order.
+/// The Field Reference, in the reference's order, a row a line as the reference has it.
+#[rustfmt::skip]
 pub static FIELD_REFERENCE: [FieldSpec; 25] = [
     field!("id", "string", "Unique connection identifier"),
     field!("first_name", "string", "Contact's first name"),
@@ -40,37 +41,17 @@ pub static FIELD_REFERENCE: [FieldSpec; 25] = [
     field!("address", "string", "City, state, or full address"),
     field!("notes", "string", "User notes about the connection"),
     field!("tags", "array", "Array of tag strings"),
-    field!(
-        "source",
-        "string",
-        "How connected: qr_scan, nfc, manual, import"
-    ),
-    field!(
-        "direction",
-        "string",
-        "inbound (they found you) or outbound"
-    ),
-    field!(
-        "status",
-        "string",
-        "Pipeline status: new, contacted, qualified, etc."
-    ),
+    field!("source", "string", "How connected: qr_scan, nfc, manual, import"),
+    field!("direction", "string", "inbound (they found you) or outbound"),
+    field!("status", "string", "Pipeline status: new, contacted, qualified, etc."),
     field!("message", "string", "Initial message from connection"),
     field!("meeting_event", "string", "Event name where you met"),
     field!("meeting_location", "string", "Location where you met"),
     field!("meeting_date", "number", "Unix timestamp of meeting"),
-    field!(
-        "meeting_method",
-        "string",
-        "in_person, virtual, phone, email"
-    ),
+    field!("meeting_method", "string", "in_person, virtual, phone, email"),
     field!("created_at", "number", "Unix timestamp when created"),
     field!("updated_at", "number", "Unix timestamp when last updated"),
-    field!(
-        "last_contacted_at",
-        "number",
-        "Unix timestamp of last contact"
-    ),
+    field!("last_contacted_at", "number", "Unix timestamp of last contact"),
 ];
 
 /// The Field Reference row for a field name, if the reference documents it.

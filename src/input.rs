@@ -1,13 +1,104 @@
 //! Reading what the user hands a command: a file byte for byte, or standard input for `-` (or no
 //! path at all), with the name messages use for it; whole, or, past a size, its first bytes and
-//! a reader for the rest, so that a large body can be hashed as it streams by.
+//! a reader for the rest, so that a large body can be hashed as it streams by. Every file a user
+//! names is read through here, so that a failure says why in words (`is a folder, not a file`,
+//! `no such file`), never the OS's `(os error 21)`.
 
+use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
 
-use anyhow::Context;
+/// A file the user named that cannot be read, and why in words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot read {what}{path}: {message}")]
+pub struct Unreadable {
+    /// What the file is to the command, for the message: `""`, or `"the story file "`.
+    what: &'static str,
+    /// The path as given (or `standard input`).
+    pub path: String,
+    /// A stable identifier: `not_found`, `is_a_folder`, `permission_denied`, `not_utf8`, `io`.
+    pub kind: &'static str,
+    /// Why, in words.
+    pub message: String,
+}
+
+impl Unreadable {
+    /// `err` on `path`, in words.
+    pub fn new(what: &'static str, path: &Path, err: &io::Error) -> Self {
+        let (kind, message) = words(err);
+        Unreadable {
+            what,
+            path: path.display().to_string(),
+            kind,
+            message,
+        }
+    }
+}
+
+/// An I/O failure in a few plain words and a stable identifier for JSON output: the one place
+/// that turns the OS's error into what messages say.
+pub fn words(err: &io::Error) -> (&'static str, String) {
+    use io::ErrorKind;
+    match err.kind() {
+        ErrorKind::NotFound => ("not_found", "no such file".into()),
+        ErrorKind::IsADirectory => ("is_a_folder", "is a folder, not a file".into()),
+        ErrorKind::NotADirectory => (
+            "not_found",
+            "no such file (a part of its path is a file, not a folder)".into(),
+        ),
+        ErrorKind::PermissionDenied => ("permission_denied", "permission denied".into()),
+        ErrorKind::InvalidData => ("not_utf8", "not UTF-8 text".into()),
+        ErrorKind::StorageFull => ("io", "no space left on the device".into()),
+        ErrorKind::ReadOnlyFilesystem => ("io", "the file system is read-only".into()),
+        _ => {
+            let text = err.to_string();
+            // "Input/output error (os error 5)": the words without the number, as a sentence goes on.
+            let text = match text.rfind(" (os error ") {
+                Some(at) => &text[..at],
+                None => &text,
+            };
+            let mut chars = text.chars();
+            let text = match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "the file could not be read".to_string(),
+            };
+            ("io", text)
+        }
+    }
+}
+
+/// A file or folder the user named that cannot be created or written, in the same words:
+/// `cannot write out/01-card.created.json: permission denied`.
+pub fn unwritable(action: &str, path: &Path, err: &io::Error) -> anyhow::Error {
+    let message = match words(err) {
+        ("not_found", _) => "no such folder".to_string(),
+        (_, message) => message,
+    };
+    anyhow::anyhow!("cannot {action} {}: {message}", path.display())
+}
+
+/// Opens a file the user named, to read.
+pub fn open_file(path: &Path) -> Result<File, Unreadable> {
+    File::open(path).map_err(|err| Unreadable::new("", path, &err))
+}
+
+/// A file the user named, byte for byte.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Unreadable> {
+    std::fs::read(path).map_err(|err| Unreadable::new("", path, &err))
+}
+
+/// A text file the user named (`what` says what it is: `"the story file "`).
+pub fn read_text(path: &Path, what: &'static str) -> Result<String, Unreadable> {
+    let bytes = std::fs::read(path).map_err(|err| Unreadable::new(what, path, &err))?;
+    String::from_utf8(bytes).map_err(|_| Unreadable {
+        what,
+        path: path.display().to_string(),
+        kind: "not_utf8",
+        message: "not UTF-8 text".to_string(),
+    })
+}
 
 /// An input opened with a limit on what is held.
 pub enum Opened {
@@ -18,20 +109,16 @@ pub enum Opened {
 }
 
 /// Opens a file, or stdin for `-` or no path, holding at most `hold` bytes.
-pub fn open(path: Option<&Path>, hold: usize) -> anyhow::Result<Opened> {
-    let (mut reader, name): (Box<dyn Read>, String) = match file(path) {
-        Some(path) => {
-            let file = std::fs::File::open(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            (Box::new(file), path.display().to_string())
-        }
-        None => (Box::new(std::io::stdin()), "standard input".to_string()),
+pub fn open(path: Option<&Path>, hold: usize) -> Result<Opened, Unreadable> {
+    let (mut reader, shown): (Box<dyn Read>, &Path) = match file(path) {
+        Some(path) => (Box::new(open_file(path)?), path),
+        None => (Box::new(std::io::stdin()), Path::new("standard input")),
     };
     let mut head = Vec::new();
     (&mut reader)
         .take(hold as u64 + 1)
         .read_to_end(&mut head)
-        .with_context(|| format!("cannot read {name}"))?;
+        .map_err(|err| Unreadable::new("", shown, &err))?;
     if head.len() <= hold {
         return Ok(Opened::Whole(head));
     }
@@ -49,17 +136,15 @@ pub fn name(path: Option<&Path>) -> String {
 }
 
 /// Reads a file, or stdin for `-` or no path, byte for byte.
-pub fn read(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+pub fn read(path: Option<&Path>) -> Result<Vec<u8>, Unreadable> {
     match file(path) {
-        Some(path) => {
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
-        }
+        Some(path) => read_file(path),
         None => {
             let mut body = Vec::new();
             std::io::stdin()
                 .lock()
                 .read_to_end(&mut body)
-                .context("cannot read standard input")?;
+                .map_err(|err| Unreadable::new("", Path::new("standard input"), &err))?;
             Ok(body)
         }
     }

@@ -50,7 +50,7 @@ pub mod internals {
     pub use crate::record::{BodyEncoding, RequestRecord};
     pub use crate::schema::{event_schema, validate_payload};
     pub use crate::secret::Secret;
-    pub use crate::signature::{parse_header, sign, verify};
+    pub use crate::signature::{sign, verify};
     pub use crate::validate::check_bytes;
 }
 
@@ -87,9 +87,18 @@ impl Outcome {
     }
 }
 
-/// Runs one parsed command line. The commands that deliver, listen or need the secret get the
-/// `Settings` (project file, profile, environment), loaded here once.
+/// Runs one parsed command line. A closed stdout (`… | head`) stops the command quietly, with the
+/// outcome of the checks it made until then.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match dispatch(cli) {
+        Err(err) if output::is_broken_pipe(&err) => Ok(output::outcome_so_far()),
+        result => result,
+    }
+}
+
+/// Runs the command. The commands that deliver, listen or need the secret get the `Settings`
+/// (project file, profile, environment), loaded here once.
+fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     let request = cli.config_request();
     let settings = || config::Settings::load(&request);
     match cli.command {

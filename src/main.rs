@@ -21,7 +21,6 @@ fn main() -> ExitCode {
     output::init_color(cli.color);
     match titancard_wh::run(cli) {
         Ok(outcome) => outcome.exit_code(),
-        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             output::error(&format!("{err:#}"));
             ExitCode::from(2)

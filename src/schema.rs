@@ -72,7 +72,9 @@ pub fn event_schema(spec: &EventSpec) -> Value {
          Unknown keys are allowed (rejected by titancard-wh validate --strict).",
         spec.name, spec.fires_when
     ));
+    // The type beside the const: documentation tools (Redoc) show a bare const as "any".
     schema["properties"]["event"] = json!({
+        "type": "string",
         "const": spec.name,
         "description": "The event name; equals the X-Webhook-Event header",
     });

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 /// The environment variable that holds the secret when no flag or profile gives it.
 pub const SECRET_ENV: &str = "TITANCARD_WEBHOOK_SECRET";
@@ -37,7 +37,17 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
+        f.write_str("Secret(***)")
+    }
+}
+
+/// `--secret VALUE` is parsed straight into a `Secret`: the value is never held in a type that
+/// could print it.
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Secret::new(value))
     }
 }
 
@@ -81,8 +91,7 @@ impl From<Secret> for Secrets {
 /// One secret per non-empty line; only the line ending is trimmed, since spaces may be part of a
 /// secret.
 pub fn read_secret_file(path: &Path) -> anyhow::Result<Vec<Secret>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the secret file {}", path.display()))?;
+    let text = crate::input::read_text(path, "the secret file ")?;
     let secrets: Vec<Secret> = text
         .lines()
         .map(|line| line.strip_suffix('\r').unwrap_or(line))
@@ -127,5 +136,8 @@ mod tests {
     fn debug_and_display_redact() {
         let secret = Secret::new("hunter2");
         assert!(!format!("{secret:?} {secret}").contains("hunter2"));
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+        let secrets = Secrets::new(vec![secret]).unwrap();
+        assert_eq!(format!("{secrets:?}"), "Secrets([Secret(***)])");
     }
 }

@@ -1,17 +1,26 @@
-//! The checks on a captured request besides its signature: the reference's headers, and the
-//! optional timestamp tolerance. Pure: the current time is passed in.
+//! The checks on a request besides its signature: the reference's headers (of a captured request,
+//! or of one `demo` delivered), and the optional timestamp tolerance. Pure: the current time is
+//! passed in.
 
 use std::time::Duration;
 
 use super::Captured;
-use crate::contract::{self, CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT};
+use crate::contract::{
+    self, CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_USER_AGENT, USER_AGENT,
+};
+use crate::headers::Headers;
 
 /// The reference's headers that a captured request must carry besides its signature (see "HTTP
 /// Headers"): `X-Webhook-Event` equal to the body's `event`, and `Content-Type: application/json`.
 /// `body_event` is `None` when the body is not a JSON envelope, `Some(None)` when it has no event.
 pub fn header_problems(captured: &Captured<'_>, body_event: Option<Option<&str>>) -> Vec<String> {
+    problems_in(&captured.headers, body_event)
+}
+
+/// What `header_problems` finds, in any request's headers.
+pub fn problems_in(headers: &Headers, body_event: Option<Option<&str>>) -> Vec<String> {
     let mut problems = Vec::new();
-    match captured.headers.joined(HEADER_CONTENT_TYPE) {
+    match headers.joined(HEADER_CONTENT_TYPE) {
         None => problems.push(format!(
             "no Content-Type header (TitanCard sends {CONTENT_TYPE_JSON})"
         )),
@@ -24,7 +33,7 @@ pub fn header_problems(captured: &Captured<'_>, body_event: Option<Option<&str>>
             }
         }
     }
-    match (captured.headers.joined(HEADER_EVENT), body_event) {
+    match (headers.joined(HEADER_EVENT), body_event) {
         (None, _) => problems.push(format!(
             "no {HEADER_EVENT} header (TitanCard sends the event name in it)"
         )),
@@ -38,6 +47,18 @@ pub fn header_problems(captured: &Captured<'_>, body_event: Option<Option<&str>>
         _ => {}
     }
     problems
+}
+
+/// The reference's `User-Agent: TitanCard-Webhooks/1.0`, which a request made as TitanCard makes
+/// them carries (a capture made by another client need not, so `verify` does not ask for it).
+pub fn user_agent_problem(headers: &Headers) -> Option<String> {
+    match headers.joined(HEADER_USER_AGENT) {
+        Some(value) if value == USER_AGENT => None,
+        Some(value) => Some(format!("User-Agent is '{value}', not {USER_AGENT}")),
+        None => Some(format!(
+            "no User-Agent header (TitanCard sends {USER_AGENT})"
+        )),
+    }
 }
 
 /// Replay protection: a problem when the envelope `timestamp` (ms) is further than `tolerance`

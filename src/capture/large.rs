@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use crate::contract::HEADER_SIGNATURE;
 use crate::headers::Headers;
 use crate::secret::Secret;
-use crate::signature::{Checker, Signer, Verdict};
+use crate::signature::{self, Checker, Verdict, VerifyError};
 
 /// How much is read past a streamed capture's body to check that only line breaks follow.
 const MAX_AFTER_BODY: u64 = 64 * 1024;
@@ -30,8 +30,7 @@ pub fn verify_body(
     head: &[u8],
     rest: &mut dyn Read,
 ) -> io::Result<Streamed> {
-    let signers: Vec<Signer> = secrets.iter().map(Signer::new).collect();
-    let mut checker = Checker::new(&signers, Some(signature));
+    let mut checker = Checker::new(&signature::webhook(secrets), Some(signature));
     if let Ok(checker) = &mut checker {
         checker.update(head);
     }
@@ -75,8 +74,7 @@ pub fn verify_capture(
         return Ok(None);
     }
     let signature = headers.joined(HEADER_SIGNATURE);
-    let signers: Vec<Signer> = secrets.iter().map(Signer::new).collect();
-    let mut checker = Checker::new(&signers, signature.as_deref());
+    let mut checker = Checker::new(&signature::webhook(secrets), signature.as_deref());
     if let Ok(checker) = &mut checker {
         checker.update(in_head);
     }
@@ -99,7 +97,7 @@ pub fn verify_capture(
 
 /// Feeds up to `limit` bytes of `rest` to the checker (when there is one); returns how many.
 fn feed(
-    checker: &mut Result<Checker, crate::signature::SignatureProblem>,
+    checker: &mut Result<Checker, VerifyError>,
     rest: &mut dyn Read,
     limit: u64,
 ) -> io::Result<u64> {
@@ -110,7 +108,7 @@ fn feed(
     })
 }
 
-fn finish(checker: Result<Checker, crate::signature::SignatureProblem>) -> Verdict {
+fn finish(checker: Result<Checker, VerifyError>) -> Verdict {
     match checker {
         Ok(checker) => checker.verdict(),
         Err(problem) => Verdict::Invalid(problem),

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Request, SecretFlags, Settings};
 use crate::output::ColorWhen;
-use crate::secret::Secrets;
+use crate::secret::{Secret, Secrets};
 use crate::wire::Client;
 use crate::wire::tls::{CaCerts, Trust};
 
@@ -67,6 +67,9 @@ profile's secret_env or secret_file, then TITANCARD_WEBHOOK_SECRET.
     exit_codes!()
 );
 
+/// The heading the global flags that pick the project file are listed under.
+const PROJECT_FILE: &str = "Project file";
+
 /// Build, sign, send, verify and validate TitanCard webhooks.
 #[derive(Debug, Parser)]
 #[command(name = "titancard-wh", version, propagate_version = true, after_help = MAIN_AFTER_HELP)]
@@ -77,26 +80,16 @@ pub struct Cli {
 
     /// Read this project file (default: TITANCARD_WH_CONFIG, else the first titancard-wh.toml
     /// up to the repository root, else ~/.config/titancard-wh/config.toml)
-    #[arg(
-        long,
-        value_name = "PATH",
-        global = true,
-        help_heading = "Project file"
-    )]
+    #[arg(long, value_name = "PATH", global = true, help_heading = PROJECT_FILE)]
     pub config: Option<PathBuf>,
 
     /// Read no project file
-    #[arg(long, global = true, conflicts_with_all = ["config", "profile"], help_heading = "Project file")]
+    #[arg(long, global = true, conflicts_with_all = ["config", "profile"], help_heading = PROJECT_FILE)]
     pub no_config: bool,
 
     /// Use this profile of the project file (default: TITANCARD_WH_PROFILE, else the file's
     /// default_profile)
-    #[arg(
-        long,
-        value_name = "NAME",
-        global = true,
-        help_heading = "Project file"
-    )]
+    #[arg(long, value_name = "NAME", global = true, help_heading = PROJECT_FILE)]
     pub profile: Option<String>,
 
     #[command(subcommand)]
@@ -163,13 +156,29 @@ pub enum ProbeFormat {
     Junit,
 }
 
+/// What every command that delivers takes alike: the deadline of each answer, the secret it
+/// signs with, and the servers it trusts.
+#[derive(Debug, Clone, Args)]
+pub struct DeliveryArgs {
+    /// Give up on an answer after this long (default: the profile's timeout, else the
+    /// reference's 30s)
+    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
+    pub timeout: Option<std::time::Duration>,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
 /// Where the webhook secret comes from, when a flag gives it.
 #[derive(Debug, Clone, Args)]
 pub struct SecretArgs {
     /// The webhook secret (repeat for rotation where a command accepts several); without it,
     /// the profile's secret_env or secret_file, then TITANCARD_WEBHOOK_SECRET
     #[arg(long, value_name = "SECRET")]
-    pub secret: Vec<String>,
+    pub secret: Vec<Secret>,
 
     /// Read the secret from a file (one secret per line for rotation)
     #[arg(long, value_name = "FILE")]
@@ -201,13 +210,12 @@ impl SecretArgs {
 /// The flags of titancard-wh's own sender that `send` and `story` share, as (given, flag, why
 /// it has no place in an export): `--export` refuses each one given.
 pub fn sender_flags(
-    secret: &SecretArgs,
-    trust: &TrustArgs,
+    delivery: &DeliveryArgs,
     shown: [(bool, &'static str); 2],
     format: crate::output::Format,
 ) -> Vec<(bool, &'static str, &'static str)> {
     use crate::export::why;
-    let secret_flag = secret.flag_given();
+    let secret_flag = delivery.secret.flag_given();
     let mut flags = vec![
         (
             secret_flag.is_some(),
@@ -219,7 +227,7 @@ pub fn sender_flags(
             "--format",
             why::FORMAT,
         ),
-        (trust.cacert.is_some(), "--cacert", why::CACERT),
+        (delivery.trust.cacert.is_some(), "--cacert", why::CACERT),
     ];
     flags.extend(shown.map(|(given, flag)| (given, flag, why::SHOWN)));
     flags
@@ -250,6 +258,35 @@ impl TrustArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// `SecretArgs` derived `Debug` over the raw `--secret` strings: one `{:?}` of the parsed
+    /// command line printed the secret.
+    #[test]
+    fn a_parsed_command_line_never_prints_its_secret() {
+        for line in [
+            &["titancard-wh", "sign", "--secret", "hunter2-very-secret"][..],
+            &[
+                "titancard-wh",
+                "send",
+                "--all",
+                "--secret",
+                "hunter2-very-secret",
+            ],
+            &[
+                "titancard-wh",
+                "listen",
+                "--secret",
+                "a",
+                "--secret",
+                "hunter2-very-secret",
+            ],
+        ] {
+            let cli = Cli::try_parse_from(line).unwrap();
+            let shown = format!("{cli:?} {cli:#?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("Secret(***)"), "{shown}");
+        }
+    }
 
     #[test]
     fn cli_is_consistent() {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::values::{self, HeaderArg};
-use super::{ProbeFormat, SecretArgs, TrustArgs};
+use super::{DeliveryArgs, ProbeFormat, SecretArgs, TrustArgs};
 use crate::events::{EventSpec, parse_event};
 use crate::export::{Format as ExportFormat, Weight};
 use crate::output::Format;
@@ -84,10 +84,6 @@ pub struct SendArgs {
     #[arg(short, long, conflicts_with_all = ["count", "dry_run"])]
     pub verbose: bool,
 
-    /// Give up on an answer after this long (default: the profile's timeout, else 30s)
-    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
-    pub timeout: Option<Duration>,
-
     /// On a non-2xx answer or no answer, retry as TitanCard does: after 1 min, 5 min and 15 min
     #[arg(long)]
     pub retry: bool,
@@ -139,10 +135,7 @@ pub struct SendArgs {
     pub out: Option<PathBuf>,
 
     #[command(flatten)]
-    pub secret: SecretArgs,
-
-    #[command(flatten)]
-    pub trust: TrustArgs,
+    pub delivery: DeliveryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -272,19 +265,12 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub curl: bool,
 
-    /// The deadline for each answer (default: the profile's timeout, else the reference's 30s)
-    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
-    pub timeout: Option<Duration>,
-
     /// Output format
     #[arg(long, value_enum, default_value_t = ProbeFormat::Human)]
     pub format: ProbeFormat,
 
     #[command(flatten)]
-    pub secret: SecretArgs,
-
-    #[command(flatten)]
-    pub trust: TrustArgs,
+    pub delivery: DeliveryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -297,7 +283,8 @@ Exit codes:
   1  a request got a non-2xx answer or no answer
   2  usage error or unreadable input")]
 pub struct ReplayArgs {
-    /// A listen --save file (JSON Lines) or a raw HTTP capture
+    /// A listen --save file (JSON Lines), a raw HTTP capture, or with --resign a bare payload
+    /// file (a story --out fixture)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
@@ -309,19 +296,12 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub resign: bool,
 
-    /// Give up on an answer after this long (default: the profile's timeout, else 30s)
-    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
-    pub timeout: Option<Duration>,
-
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     #[command(flatten)]
-    pub secret: SecretArgs,
-
-    #[command(flatten)]
-    pub trust: TrustArgs,
+    pub delivery: DeliveryArgs,
 }
 
 #[derive(Debug, Args)]

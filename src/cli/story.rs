@@ -2,12 +2,11 @@
 //! built-in story's name or a story file).
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
+use super::DeliveryArgs;
 use super::values;
-use super::{SecretArgs, TrustArgs};
 use crate::export::Format as ExportFormat;
 use crate::output::Format;
 use crate::story::StorySource;
@@ -108,10 +107,6 @@ pub struct StoryRunArgs {
     #[arg(long, value_name = "MS")]
     pub timestamp: Option<u64>,
 
-    /// Give up on an answer after this long (default: the profile's timeout, else 30s)
-    #[arg(long, value_name = "DURATION", value_parser = values::positive_duration)]
-    pub timeout: Option<Duration>,
-
     /// Print each request as sent and the answer as received under its row of the timeline
     #[arg(short, long, conflicts_with = "dry_run")]
     pub verbose: bool,
@@ -137,8 +132,5 @@ pub struct StoryRunArgs {
     pub export: Option<ExportFormat>,
 
     #[command(flatten)]
-    pub secret: SecretArgs,
-
-    #[command(flatten)]
-    pub trust: TrustArgs,
+    pub delivery: DeliveryArgs,
 }

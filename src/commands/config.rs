@@ -4,11 +4,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::Outcome;
 use crate::cli::{ConfigAction, ConfigArgs, ConfigShowArgs};
 use crate::config::{self, Request, STARTER, Settings};
+use crate::input;
 use crate::output::{self, Format};
 
 /// Runs `config`.
@@ -88,10 +89,10 @@ fn init(path: &Path) -> anyhow::Result<Outcome> {
              titancard-wh config check)",
             path.display()
         ),
-        Err(err) => return Err(err).with_context(|| format!("cannot create {}", path.display())),
+        Err(err) => return Err(input::unwritable("create", path, &err)),
     };
     file.write_all(STARTER.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(|err| input::unwritable("write", path, &err))?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -10,15 +10,14 @@ use colored::Colorize;
 use serde::Serialize;
 
 use crate::Outcome;
+use crate::capture;
 use crate::cli::DemoArgs;
-use crate::contract::{
-    CONTENT_TYPE_JSON, DELIVERY_DEADLINE, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE,
-    HEADER_USER_AGENT, USER_AGENT,
-};
+use crate::contract::DELIVERY_DEADLINE;
 use crate::events::{CATALOGUE, EventSpec};
-use crate::output::{self, ErrorReport, Format, millis};
+use crate::output::{self, Counts, ErrorReport, Format, millis};
 use crate::payload;
 use crate::receiver::simulate::Simulation;
+use crate::receiver::verdict::Verdict;
 use crate::receiver::{Config, DEFAULT_READ_TIMEOUT, Exchange, Observer, Receiver, dedupe};
 use crate::secret::{Secret, Secrets};
 use crate::wire::explain;
@@ -31,15 +30,35 @@ struct Row {
     /// The status answered, or why there was no answer.
     status: Result<u16, DeliveryError>,
     elapsed: Duration,
-    /// `valid`, or the receiver's verdict.
-    signature: String,
-    headers_ok: bool,
+    /// What the receiver concluded; `None` when the request never reached it.
+    verdict: Option<Verdict>,
+    /// What the checks `verify` makes on a capture (and the User-Agent) found wrong in the
+    /// headers the receiver saw.
+    header_problems: Vec<String>,
     body_intact: bool,
 }
 
 impl Row {
+    /// Verified with the run's secret (the first and only one).
+    fn signature_valid(&self) -> bool {
+        self.verdict.as_ref().and_then(Verdict::secret_index) == Some(0)
+    }
+
+    /// `valid`, or what the receiver concluded instead.
+    fn signature(&self) -> &'static str {
+        match &self.verdict {
+            None => "not received",
+            Some(_) if self.signature_valid() => "valid",
+            Some(verdict) => verdict.name(),
+        }
+    }
+
+    fn headers_ok(&self) -> bool {
+        self.verdict.is_some() && self.header_problems.is_empty()
+    }
+
     fn passed(&self) -> bool {
-        self.status == Ok(200) && self.signature == "valid" && self.headers_ok && self.body_intact
+        self.status == Ok(200) && self.signature_valid() && self.headers_ok() && self.body_intact
     }
 }
 
@@ -47,6 +66,7 @@ impl Row {
 pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     let (url, rows) = crate::runtime()?.block_on(round_trips())?;
     let report = DemoReport::new(&url, &rows);
+    output::checked(report.ok);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &report)?,
@@ -119,27 +139,20 @@ fn check(
             event: spec.name,
             status,
             elapsed,
-            signature: "not received".to_string(),
-            headers_ok: false,
+            verdict: None,
+            header_problems: Vec::new(),
             body_intact: false,
         };
     };
-    let signature = if seen.verdict.secret_index() == Some(0) {
-        "valid".to_string()
-    } else {
-        seen.verdict.name().to_string()
-    };
-    let headers = &seen.headers;
-    let headers_ok = headers.get(HEADER_CONTENT_TYPE) == Some(CONTENT_TYPE_JSON)
-        && headers.get(HEADER_SIGNATURE).is_some()
-        && headers.get(HEADER_EVENT) == Some(spec.name)
-        && headers.get(HEADER_USER_AGENT) == Some(USER_AGENT);
+    // The event sent is what X-Webhook-Event must say; the signature is the verdict's to judge.
+    let mut header_problems = capture::problems_in(&seen.headers, Some(Some(spec.name)));
+    header_problems.extend(capture::user_agent_problem(&seen.headers));
     Row {
         event: spec.name,
         status,
         elapsed,
-        signature,
-        headers_ok,
+        verdict: Some(seen.verdict.clone()),
+        header_problems,
         body_intact: seen.body.as_ref() == body,
     }
 }
@@ -149,15 +162,8 @@ fn check(
 struct DemoReport<'a> {
     ok: bool,
     receiver: &'a str,
-    counts: DemoCounts,
+    counts: Counts,
     deliveries: Vec<DeliveryReport>,
-}
-
-#[derive(Serialize)]
-struct DemoCounts {
-    deliveries: usize,
-    passed: usize,
-    failed: usize,
 }
 
 #[derive(Serialize)]
@@ -167,7 +173,7 @@ struct DeliveryReport {
     status: Option<u16>,
     millis: f64,
     /// `valid`, or what the receiver concluded instead.
-    signature: String,
+    signature: &'static str,
     headers_ok: bool,
     body_intact: bool,
     error: Option<ErrorReport>,
@@ -175,15 +181,14 @@ struct DeliveryReport {
 
 impl<'a> DemoReport<'a> {
     fn new(url: &'a str, rows: &[Row]) -> Self {
-        let passed = rows.iter().filter(|row| row.passed()).count();
+        let counts = Counts::of(
+            ["deliveries", "passed", "failed"],
+            rows.iter().map(Row::passed),
+        );
         DemoReport {
-            ok: passed == rows.len(),
+            ok: counts.all_passed(),
             receiver: url,
-            counts: DemoCounts {
-                deliveries: rows.len(),
-                passed,
-                failed: rows.len() - passed,
-            },
+            counts,
             deliveries: rows
                 .iter()
                 .map(|row| DeliveryReport {
@@ -191,8 +196,8 @@ impl<'a> DemoReport<'a> {
                     ok: row.passed(),
                     status: row.status.as_ref().ok().copied(),
                     millis: millis(row.elapsed),
-                    signature: row.signature.clone(),
-                    headers_ok: row.headers_ok,
+                    signature: row.signature(),
+                    headers_ok: row.headers_ok(),
                     body_intact: row.body_intact,
                     error: row.status.as_ref().err().map(ErrorReport::from),
                 })
@@ -221,8 +226,8 @@ fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> s
         } else {
             format!("{status:>6}").red()
         };
-        let signature = format!("{:<10}", row.signature);
-        let signature = if row.signature == "valid" {
+        let signature = format!("{:<10}", row.signature());
+        let signature = if row.signature_valid() {
             signature.green()
         } else {
             signature.red()
@@ -238,7 +243,7 @@ fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> s
             status,
             millis(row.elapsed),
             signature,
-            mark(row.headers_ok, 8),
+            mark(row.headers_ok(), 8),
             mark(row.body_intact, 0),
         )?;
         match &row.status {
@@ -251,6 +256,9 @@ fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> s
                     writeln!(out, "    {}", explained.message.yellow())?;
                 }
             }
+        }
+        for problem in &row.header_problems {
+            writeln!(out, "    {}", problem.red())?;
         }
     }
     let good = rows.iter().filter(|row| row.passed()).count();
@@ -269,4 +277,76 @@ fn write_table(out: &mut impl Write, url: &str, passed: bool, rows: &[Row]) -> s
         writeln!(out, "{}", verdict.red().bold())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::headers::Headers;
+    use crate::wire::Answer;
+    use std::sync::Arc;
+
+    fn seen(headers: Headers, verdict: Verdict, body: &'static [u8]) -> Arc<Exchange> {
+        Arc::new(Exchange {
+            received_at: std::time::SystemTime::now(),
+            method: "POST".into(),
+            path: "/webhook".into(),
+            headers,
+            body: bytes::Bytes::from_static(body),
+            payload: None,
+            verdict,
+            status: 200,
+            forwarded: None,
+        })
+    }
+
+    fn answer() -> Result<Answer, DeliveryError> {
+        Ok(Answer {
+            status: 200,
+            latency: Duration::ZERO,
+            headers: Headers::new(),
+            body: Vec::new(),
+            body_truncated: false,
+        })
+    }
+
+    /// demo judged the headers with rules of its own (an exact Content-Type, a bare yes or no)
+    /// and the signature by comparing the verdict's name as text: the checks `verify` makes now
+    /// judge them, and say what is wrong.
+    #[test]
+    fn a_round_trip_is_judged_by_the_shared_checks_and_the_verdict() {
+        let spec = crate::events::find("card.created").unwrap();
+        let body = b"{}";
+        let accepted = Verdict::Accepted { secret_index: 0 };
+        let judged = |headers, verdict| {
+            let exchange = seen(headers, verdict, body);
+            check(spec, body, answer(), Duration::ZERO, Some(exchange))
+        };
+        let mut headers = crate::wire::webhook_headers("card.created", Some("sha256=x".into()));
+        headers.set("content-type", "application/json; charset=utf-8");
+        let row = judged(headers, accepted.clone());
+        assert!(row.passed(), "{:?}", row.header_problems);
+        assert_eq!(row.signature(), "valid");
+
+        let mut headers = crate::wire::webhook_headers("card.deleted", None);
+        headers.set("user-agent", "curl/8");
+        let row = judged(headers, accepted);
+        assert!(!row.passed());
+        assert_eq!(
+            row.header_problems,
+            [
+                "X-Webhook-Event is 'card.deleted' but the body's event is 'card.created'",
+                "User-Agent is 'curl/8', not TitanCard-Webhooks/1.0",
+            ]
+        );
+
+        let rejected = Verdict::InvalidSignature(crate::signature::VerifyError::SignatureMismatch);
+        let headers = crate::wire::webhook_headers("card.created", None);
+        let row = judged(headers, rejected);
+        assert!(!row.passed());
+        assert_eq!(row.signature(), "invalid_signature");
+        let row = check(spec, body, answer(), Duration::ZERO, None);
+        assert_eq!(row.signature(), "not received");
+        assert!(!row.headers_ok());
+    }
 }

@@ -10,7 +10,7 @@ use crate::Outcome;
 use crate::cli::{EventsAction, EventsArgs};
 use crate::events::{CATALOGUE, EventSpec};
 use crate::fields::{self, FieldRow};
-use crate::output::{Format, write_json_line};
+use crate::output::{self, Format, write_json_line};
 use crate::payload;
 
 /// `events --format json` (schemas/output/events.schema.json).
@@ -59,7 +59,7 @@ pub fn run(args: EventsArgs) -> anyhow::Result<Outcome> {
             body: true,
             pretty,
             ..
-        }) => sample_body(&mut out, event, pretty)?,
+        }) => sample_body(&mut out, event, pretty, output::stdout_is_terminal())?,
         Some(EventsAction::Show { event, format, .. }) => show(&mut out, event, format)?,
     }
     Ok(Outcome::Success)
@@ -135,14 +135,24 @@ fn show(out: &mut impl Write, spec: &EventSpec, format: Format) -> std::io::Resu
     Ok(())
 }
 
-/// `events show EVENT --body`: the sample body alone, compact (as a sender serializes it) or
-/// pretty, with a final newline.
-fn sample_body(out: &mut impl Write, spec: &EventSpec, pretty: bool) -> std::io::Result<()> {
+/// `events show EVENT --body`: the sample body alone, compact (the bytes a sender sends) or
+/// pretty. A final newline only on a terminal: in a file it would be a byte the sender never
+/// sends, which `send --payload` and `sign` would then include.
+fn sample_body(
+    out: &mut impl Write,
+    spec: &EventSpec,
+    pretty: bool,
+    terminal: bool,
+) -> std::io::Result<()> {
     let value = spec.sample_value();
     let text = if pretty {
         serde_json::to_string_pretty(&value).expect("a JSON value always serializes")
     } else {
         payload::to_string(&value)
     };
-    writeln!(out, "{text}")
+    out.write_all(text.as_bytes())?;
+    if terminal {
+        writeln!(out)?;
+    }
+    Ok(())
 }

@@ -117,6 +117,8 @@ pub fn run(args: ListenArgs, settings: &Settings) -> anyhow::Result<Outcome> {
 struct Address<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
+    /// Always true: the receiver (or the inspector) is up.
+    ok: bool,
     url: &'a str,
 }
 
@@ -130,7 +132,14 @@ fn print_addresses(format: Format, receiver: &str, inspector: Option<&str>) -> a
         match format {
             Format::Human if kind == "listening" => writeln!(out, "listening on {url}")?,
             Format::Human => writeln!(out, "inspector on {url}")?,
-            Format::Json => output::write_json_line(&mut out, &Address { kind, url })?,
+            Format::Json => output::write_json_line(
+                &mut out,
+                &Address {
+                    kind,
+                    ok: true,
+                    url,
+                },
+            )?,
         }
     }
     out.flush()?;
@@ -145,14 +154,17 @@ fn inspector_host(args: &ListenArgs) -> anyhow::Result<Option<String>> {
     }
     match &args.ui_host {
         None if !is_loopback_name(&args.host) => bail!(
-            "--ui with --host {}: the inspector shows every delivery and can send them again,              so it is not exposed along with the receiver; say where it listens with --ui-host              (--ui-host 127.0.0.1 keeps it on this machine)",
+            "--ui with --host {}: the inspector shows every delivery and can send them again, \
+             so it is not exposed along with the receiver; say where it listens with --ui-host \
+             (--ui-host 127.0.0.1 keeps it on this machine)",
             args.host
         ),
         None => Ok(Some("127.0.0.1".to_string())),
         Some(host) => {
             if !is_loopback_name(host) {
                 output::warning(&format!(
-                    "--ui-host {host} exposes the inspector beyond this machine: whoever reaches                      it sees every delivery (replaying one also needs the token in its URL)"
+                    "--ui-host {host} exposes the inspector beyond this machine: whoever reaches \
+                     it sees every delivery (replaying one also needs the token in its URL)"
                 ));
             }
             Ok(Some(host.clone()))

@@ -10,20 +10,21 @@ use crate::Outcome;
 use crate::cli::{ProbeArgs, ProbeFormat};
 use crate::config::Settings;
 use crate::events::{CATALOGUE, EventSpec};
+use crate::output;
 use crate::payload::now_millis;
 use crate::probe::{Case, cases, report, run};
 
 /// Runs `probe` against `--url`, else the profile's url.
 pub fn run(args: ProbeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let url = settings.url(args.url.as_ref())?.value;
-    let timeout = settings.timeout(args.timeout).value;
-    let secrets = args.secret.resolve(settings)?;
+    let timeout = settings.timeout(args.delivery.timeout).value;
+    let secrets = args.delivery.secret.resolve(settings)?;
     let events = selected_events(&args);
     let cases = selected_cases(
         cases::build(&url, secrets.primary(), &events, now_millis()),
         &args.cases,
     )?;
-    let client = args.trust.client();
+    let client = args.delivery.trust.client();
     let runtime = crate::runtime()?;
     let mut out = std::io::stdout().lock();
     let report = match args.format {
@@ -31,10 +32,12 @@ pub fn run(args: ProbeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
             let mut table = report::Table::start(&mut out, &url, &cases, timeout)?;
             let mut written = Ok(());
             let report = runtime.block_on(run::run_all(&client, &url, &cases, timeout, |result| {
+                output::checked(result.passed);
                 if written.is_ok() {
                     written = table.row(&mut out, result).and_then(|()| out.flush());
                 }
             }));
+            output::checked(report.passed());
             written?;
             let curls = args.curl.then_some(cases.as_slice());
             table.finish(&mut out, &report, curls)?;
@@ -42,6 +45,7 @@ pub fn run(args: ProbeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         }
         ProbeFormat::Json | ProbeFormat::Junit => {
             let report = runtime.block_on(run::run_all(&client, &url, &cases, timeout, |_| {}));
+            output::checked(report.passed());
             match args.format {
                 ProbeFormat::Json => report::to_json(&mut out, &report, &cases)?,
                 _ => report::to_junit(&mut out, &report)?,

@@ -15,13 +15,13 @@ use crate::cli::ReplayArgs;
 use crate::config::Settings;
 use crate::contract::HEADER_SIGNATURE;
 use crate::input;
-use crate::output::{self, Format};
+use crate::output::{self, Counts, Format, UnreadableReport};
 use crate::payload::event_name;
 use crate::secret::Secret;
 use crate::signature::sign;
 use crate::wire::explain;
 use crate::wire::report::ExchangeReport;
-use crate::wire::{Answer, DeliveryError, OutgoingRequest, WebhookUrl};
+use crate::wire::{self, Answer, DeliveryError, OutgoingRequest, WebhookUrl};
 
 /// How many characters of each answer are shown.
 const SNIPPET_CHARS: usize = 120;
@@ -43,35 +43,47 @@ impl Replayed {
 /// Runs `replay` to `--url`, else the profile's url.
 pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let url = settings.url(args.url.as_ref())?.value;
-    let timeout = settings.timeout(args.timeout).value;
+    let timeout = settings.timeout(args.delivery.timeout).value;
     // Without --resign the recorded signatures are kept and no secret is needed.
     let secret = if args.resign {
-        Some(args.secret.resolve(settings)?.primary().clone())
+        Some(args.delivery.secret.resolve(settings)?.primary().clone())
     } else {
         None
     };
     let path = Some(args.file.as_path());
     let name = input::name(path);
-    let bytes = input::read(path)?;
+    let bytes = input::read(path).map_err(|err| {
+        output::unreadable_document(args.format, err.into(), |unreadable| {
+            ReplayReport::unreadable(&url, unreadable)
+        })
+    })?;
     if bytes.is_empty() {
         bail!("{name}: {}", capture::CaptureError::Empty);
     }
     let kind = capture::detect(&bytes);
-    if kind == InputKind::Body {
-        bail!("{name}: not a raw HTTP request or listen --save records");
-    }
-    let read = capture::parse_requests(&name, &bytes, kind)
-        .map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
+    let read = match (kind, &secret) {
+        (InputKind::Body, Some(secret)) => bare_body(&name, &bytes, secret)?,
+        (InputKind::Body, None) => bail!(
+            "{name}: not a raw HTTP request or listen --save records but a bare body, with no \
+             recorded signature to keep: pass --resign (and the secret) to sign it as it is \
+             sent, as send --payload does"
+        ),
+        _ => capture::parse_requests(&name, &bytes, kind)
+            .map_err(|err| anyhow::anyhow!("{name}: {err}"))?,
+    };
     for warning in &read.warnings {
         output::warning(warning);
     }
-    if let Some((source, err)) = &read.broken {
+    if let Some(broken) = &read.broken {
         output::warning(&format!(
-            "{source}: not a whole HTTP request ({err}); not replayed"
+            "{}: {} ({}); not replayed",
+            broken.source,
+            broken.what(),
+            broken.error
         ));
     }
     let requests = read.requests;
-    let client = args.trust.client();
+    let client = args.delivery.trust.client();
     let runtime = crate::runtime()?;
     let mut replayed = Vec::new();
     for captured in &requests {
@@ -103,12 +115,41 @@ pub fn run(args: ReplayArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         bail!("{name}: no POST request to replay");
     }
     let report = ReplayReport::new(&url, &replayed);
+    output::checked(report.ok);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &report)?,
         Format::Human => render_human(&mut out, &url, &replayed)?,
     }
     Ok(Outcome::from_ok(report.ok))
+}
+
+/// A bare body (a payload file, such as `story --out`'s `NN-EVENT.json`) as one request with the
+/// reference's headers, signed; its event for `X-Webhook-Event` is the body's own.
+fn bare_body<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    secret: &Secret,
+) -> anyhow::Result<capture::Requests<'a>> {
+    let Some(event) = event_name(bytes) else {
+        bail!(
+            "{name}: no event for the X-Webhook-Event header: the body has no \"event\" string \
+             (send EVENT --payload FILE names the event itself)"
+        );
+    };
+    let captured = Captured {
+        source: name.to_string(),
+        method: "POST".into(),
+        path: String::new(),
+        headers: wire::webhook_headers(&event, Some(sign(secret, bytes))),
+        body: bytes.into(),
+        overflow: None,
+    };
+    Ok(capture::Requests {
+        requests: vec![captured],
+        warnings: Vec::new(),
+        broken: None,
+    })
 }
 
 /// The request to send: the recorded body and headers (minus connection headers), the signature
@@ -131,15 +172,10 @@ fn outgoing(url: &WebhookUrl, captured: &Captured<'_>, secret: Option<&Secret>) 
 struct ReplayReport<'a> {
     ok: bool,
     url: &'a WebhookUrl,
-    counts: ReplayCounts,
+    counts: Counts,
     requests: Vec<RequestReport<'a>>,
-}
-
-#[derive(Serialize)]
-struct ReplayCounts {
-    requests: usize,
-    delivered: usize,
-    failed: usize,
+    /// The input, when it could not be read (nothing was replayed).
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -153,15 +189,14 @@ struct RequestReport<'a> {
 
 impl<'a> ReplayReport<'a> {
     fn new(url: &'a WebhookUrl, replayed: &'a [Replayed]) -> Self {
-        let delivered = replayed.iter().filter(|r| r.delivered()).count();
+        let counts = Counts::of(
+            ["requests", "delivered", "failed"],
+            replayed.iter().map(Replayed::delivered),
+        );
         ReplayReport {
-            ok: delivered == replayed.len(),
+            ok: counts.all_passed(),
             url,
-            counts: ReplayCounts {
-                requests: replayed.len(),
-                delivered,
-                failed: replayed.len() - delivered,
-            },
+            counts,
             requests: replayed
                 .iter()
                 .map(|r| RequestReport {
@@ -171,6 +206,16 @@ impl<'a> ReplayReport<'a> {
                     exchange: ExchangeReport::new(&r.result, r.elapsed),
                 })
                 .collect(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The document of a run whose input could not be read.
+    fn unreadable(url: &'a WebhookUrl, unreadable: Vec<UnreadableReport>) -> Self {
+        ReplayReport {
+            ok: false,
+            unreadable,
+            ..ReplayReport::new(url, &[])
         }
     }
 }

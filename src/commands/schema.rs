@@ -5,12 +5,12 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Context;
 use serde_json::Value;
 
 use crate::Outcome;
 use crate::cli::SchemaArgs;
 use crate::events::CATALOGUE;
+use crate::input;
 use crate::schema;
 
 /// Runs `schema`.
@@ -33,7 +33,7 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<Outcome> {
 /// Writes DIR/<event>.schema.json for every event, DIR/titancard-webhook.schema.json and
 /// DIR/envelope.schema.json.
 fn write_all(dir: &Path) -> anyhow::Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|err| input::unwritable("create", dir, &err))?;
     let mut files = vec![
         (schema::BUNDLE_FILE.to_string(), schema::bundle_schema()),
         (
@@ -50,7 +50,7 @@ fn write_all(dir: &Path) -> anyhow::Result<()> {
     for (name, document) in files {
         let path = dir.join(name);
         fs::write(&path, pretty(&document)?)
-            .with_context(|| format!("writing {}", path.display()))?;
+            .map_err(|err| input::unwritable("write", &path, &err))?;
     }
     let mut err = std::io::stderr().lock();
     writeln!(
@@ -68,9 +68,9 @@ fn openapi(dir: Option<&Path>) -> anyhow::Result<()> {
     let Some(dir) = dir else {
         return Ok(std::io::stdout().lock().write_all(&bytes)?);
     };
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|err| input::unwritable("create", dir, &err))?;
     let path = dir.join(schema::openapi::FILE);
-    fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    fs::write(&path, bytes).map_err(|err| input::unwritable("write", &path, &err))?;
     writeln!(std::io::stderr().lock(), "wrote {}", path.display())?;
     Ok(())
 }

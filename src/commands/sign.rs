@@ -9,7 +9,7 @@ use crate::config::Settings;
 use crate::input;
 use crate::output;
 use crate::payload::{envelope_head, event_name};
-use crate::signature::{Signer, header_value, sign};
+use crate::signature::{sign, signer};
 use crate::wire::{curl, webhook_headers};
 
 /// Inputs up to this size are read whole; a larger one is hashed as it streams by.
@@ -66,10 +66,10 @@ fn sign_streamed(
     head: Vec<u8>,
     rest: &mut dyn Read,
 ) -> anyhow::Result<Outcome> {
-    let mut mac = Signer::new(secret).mac();
+    let mut mac = signer(secret).mac();
     mac.update(&head);
     input::for_each_chunk(rest, u64::MAX, |chunk| mac.update(chunk))?;
-    let signature = header_value(&mac.tag());
+    let signature = mac.signature().to_string();
     let mut out = std::io::stdout().lock();
     match (&args.curl, input::file(args.file.as_deref())) {
         (Some(url), Some(path)) => {

@@ -39,15 +39,25 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         .collect();
     progress.finish_and_clear();
     unreadable.extend(reports.iter().filter_map(|file| file.unreadable.clone()));
+    let valid = reports
+        .iter()
+        .flat_map(|file| &file.payloads)
+        .all(|payload| payload.is_valid());
+    output::checked(valid && unreadable.is_empty());
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::new(stdout);
     match args.format {
+        // With nothing validated there is nothing to sum up: the error says it all.
+        ValidateFormat::Human if reports.iter().all(|file| file.unreadable.is_some()) => {}
         ValidateFormat::Human => report::human(&mut out, &reports, &unreadable)?,
         ValidateFormat::Json => report::json(&mut out, &reports, &unreadable)?,
         ValidateFormat::Github => report::github(&mut out, &reports, &unreadable)?,
         ValidateFormat::Junit => report::junit(&mut out, &reports, &unreadable)?,
     }
     out.flush()?;
+    if let [problem] = unreadable.as_slice() {
+        anyhow::bail!("{problem}");
+    }
     for problem in &unreadable {
         output::error(&problem.to_string());
     }
@@ -57,9 +67,5 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             unreadable.len()
         );
     }
-    let valid = reports
-        .iter()
-        .flat_map(|file| &file.payloads)
-        .all(|payload| payload.is_valid());
     Ok(Outcome::from_ok(valid))
 }

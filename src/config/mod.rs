@@ -338,8 +338,7 @@ fn read_and_check(
     cwd: &Path,
     home: Option<&Path>,
 ) -> anyhow::Result<(Arc<str>, Result<ConfigFile, ConfigErrors>)> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the project file {}", path.display()))?;
+    let text = crate::input::read_text(path, "the project file ")?;
     let shown: Arc<str> = Arc::from(path.strip_prefix(cwd).unwrap_or(path).display().to_string());
     let paths = Paths {
         base: path.parent().unwrap_or(Path::new(".")),

@@ -16,11 +16,11 @@ use crate::secret::{SECRET_ENV, Secret, Secrets, read_secret_file};
 const ORDER: &str = "--secret, --secret-file, the profile's secret_env or secret_file, \
     TITANCARD_WEBHOOK_SECRET";
 
-/// What the secret flags gave, as plain values.
+/// What the secret flags gave, already as secrets.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SecretFlags<'a> {
     /// `--secret` (repeated for rotation).
-    pub values: &'a [String],
+    pub values: &'a [Secret],
     /// `--secret-file`.
     pub file: Option<&'a Path>,
 }
@@ -76,8 +76,7 @@ fn sources(
     let mut sources = vec![
         Source {
             label: "--secret".to_string(),
-            read: (!flags.values.is_empty())
-                .then(|| Ok(flags.values.iter().map(Secret::new).collect())),
+            read: (!flags.values.is_empty()).then(|| Ok(flags.values.to_vec())),
         },
         Source {
             label: "--secret-file".to_string(),
@@ -199,7 +198,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("s");
         std::fs::write(&file, "from-file\n").unwrap();
-        let values = ["from-flag".to_string()];
+        let values = [Secret::new("from-flag")];
         let env_ref = declared(SecretRef::Env("LOCAL".into()));
         let profile = ProfileSecret {
             profile: "local",
@@ -252,7 +251,7 @@ mod tests {
             "{err}"
         );
         // A flag still wins over a broken profile source.
-        let values = ["f".to_string()];
+        let values = [Secret::new("f")];
         let flags = SecretFlags {
             values: &values,
             file: None,
@@ -268,7 +267,7 @@ mod tests {
             declared: &env_ref,
             env_value: Some("same"),
         };
-        let values = ["other".to_string()];
+        let values = [Secret::new("other")];
         let flags = SecretFlags {
             values: &values,
             file: None,

@@ -77,7 +77,7 @@ pub fn event_body(
         let mut rng = Seed(seed).ids();
         let mut ids = Vec::new();
         let mut sets = Vec::new();
-        for (kind, field) in story::id_fields(spec.name) {
+        for (kind, field) in story::id_fields(spec) {
             let id = story::fresh(kind, &mut rng);
             sets.push(SetField {
                 path: parse_path(&format!("data.{field}"))

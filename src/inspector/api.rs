@@ -12,10 +12,10 @@
 use serde::Serialize;
 
 use super::State;
-use super::entry::Entry;
+use super::entry::{Entry, diagnosis_of};
 use super::replay::{ReplayAsk, ReplayReport};
 use super::store::CAPACITY;
-use crate::diagnose::{DiagnosisReport, diagnose};
+use crate::diagnose::DiagnosisReport;
 use crate::output::ErrorReport;
 use crate::wire::curl;
 
@@ -95,6 +95,8 @@ struct EventCounts {
 /// `GET /api/events/{id}`: the entry, the diagnosis of its bad signature, a curl command.
 #[derive(Serialize)]
 pub struct EventDocument<'a> {
+    /// The request to the API succeeded (the delivery's own verdict is the entry's `accepted`).
+    ok: bool,
     #[serde(flatten)]
     entry: &'a Entry,
     diagnosis: Option<DiagnosisReport>,
@@ -152,25 +154,21 @@ pub fn list(state: &State, query: Option<&str>) -> Result<String, ApiError> {
 pub fn detail(state: &State, id: u64) -> Result<String, ApiError> {
     let entry = state.store.get(id).ok_or_else(|| ApiError::unknown(id))?;
     let bytes = entry.body_bytes();
-    let diagnosis = entry
-        .signature
-        .as_ref()
-        .filter(|signature| !signature.ok)
-        .and_then(|_| {
-            diagnose(
-                state.secrets.all(),
-                &bytes,
-                entry.signature_header().as_deref(),
-            )
-        })
-        .as_ref()
-        .map(DiagnosisReport::new);
+    let diagnosis = diagnosis_of(
+        state.secrets.all(),
+        &entry.headers,
+        &bytes,
+        entry.signature.as_ref(),
+    )
+    .as_ref()
+    .map(DiagnosisReport::new);
     let curl = curl::command(
         state.replayer.receiver.as_str(),
         &entry.headers.relayable(),
         curl::Body::Bytes(&bytes),
     );
     Ok(to_json(&EventDocument {
+        ok: true,
         entry: &entry,
         diagnosis,
         curl,

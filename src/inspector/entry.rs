@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::reason;
 use crate::contract::{HEADER_EVENT, HEADER_SIGNATURE};
-use crate::diagnose::SignatureReport;
+use crate::diagnose::{Diagnosis, SignatureReport};
 use crate::headers::Headers;
 use crate::receiver::verdict::Verdict;
 use crate::receiver::{Exchange, key_fields};
@@ -22,8 +23,9 @@ use crate::wire::report::ExchangeReport;
 /// A delivery kept by the inspector.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    /// Accepted, or a duplicate of an accepted delivery.
-    pub ok: bool,
+    /// The delivery's verdict: accepted, or a duplicate of an accepted delivery. (Not `ok`: in
+    /// an API answer that says whether the request to the API succeeded.)
+    pub accepted: bool,
     pub id: u64,
     pub received_at: String,
     pub method: String,
@@ -38,6 +40,9 @@ pub struct Entry {
     pub fields: BTreeMap<&'static str, String>,
     /// The verdict's explanation, when there is one.
     pub detail: Option<String>,
+    /// Why it was not accepted, in one line for the list; null for an accepted delivery or a
+    /// duplicate.
+    pub reason: Option<String>,
     /// The body's length in bytes.
     pub size: usize,
     /// Null when the request was refused before its signature was checked.
@@ -75,8 +80,22 @@ impl Entry {
             None => serde_json::from_slice::<Value>(&exchange.body).ok(),
         };
         let payload = exchange.payload.as_ref().or(parsed.as_ref());
+        let signature = signature_of(verdict, secrets, &exchange.headers, &exchange.body);
+        let forward = exchange
+            .forwarded
+            .as_ref()
+            .map(|forwarded| ExchangeReport::new(&forwarded.result, forwarded.elapsed));
+        let forward_explained = forward.as_ref().and_then(|f| f.explanation.as_ref());
+        let reason = reason::of(verdict, forward_explained, || {
+            diagnosis_of(
+                secrets,
+                &exchange.headers,
+                &exchange.body,
+                signature.as_ref(),
+            )
+        });
         Entry {
-            ok: verdict.secret_index().is_some(),
+            accepted: verdict.secret_index().is_some(),
             id,
             received_at: exchange.received_at_text(),
             method: exchange.method.clone(),
@@ -89,13 +108,11 @@ impl Entry {
             event: event_of(payload),
             fields: key_fields(payload).into_iter().collect(),
             detail: verdict.detail(),
+            reason,
             size: exchange.body.len(),
-            signature: signature_of(verdict, secrets, &exchange.headers, &exchange.body),
+            signature,
             schema: schema_of(verdict),
-            forward: exchange
-                .forwarded
-                .as_ref()
-                .map(|forwarded| ExchangeReport::new(&forwarded.result, forwarded.elapsed)),
+            forward,
             restored: false,
         }
     }
@@ -110,16 +127,29 @@ impl Entry {
             rebuild_verdict(name, &record.headers, &bytes, payload.as_ref(), secrets)
         });
         let event = event_of(payload.as_ref());
-        let ok = matches!(record.verdict.as_deref(), Some("accepted" | "duplicate"));
+        let accepted = matches!(record.verdict.as_deref(), Some("accepted" | "duplicate"));
+        let signature = verdict
+            .as_ref()
+            .and_then(|verdict| signature_of(verdict, secrets, &record.headers, &bytes));
+        let reason = match &verdict {
+            Some(verdict) => reason::of(verdict, None, || {
+                diagnosis_of(secrets, &record.headers, &bytes, signature.as_ref())
+            }),
+            // A verdict whose details the record does not keep: its name says what it can.
+            None => record
+                .verdict
+                .as_deref()
+                .filter(|_| !accepted)
+                .map(|name| name.replace('_', " ")),
+        };
         Entry {
-            ok,
+            accepted,
             id,
             received_at: record.received_at,
             method: record.method,
             path: record.path,
-            signature: verdict
-                .as_ref()
-                .and_then(|verdict| signature_of(verdict, secrets, &record.headers, &bytes)),
+            signature,
+            reason,
             schema: verdict.as_ref().and_then(schema_of),
             detail: verdict.as_ref().and_then(Verdict::detail),
             headers: record.headers,
@@ -166,11 +196,19 @@ impl Entry {
             .map_or(0, |response| response.body.len());
         self.body.len() + headers + forward + 512
     }
+}
 
-    /// The signature header as verification reads it (repeats comma-joined).
-    pub fn signature_header(&self) -> Option<String> {
-        self.headers.joined(HEADER_SIGNATURE)
-    }
+/// What explains a bad signature, worked out with the receiver's secrets; `None` when it is
+/// good or was not checked.
+pub fn diagnosis_of(
+    secrets: &[Secret],
+    headers: &Headers,
+    body: &[u8],
+    signature: Option<&SignatureReport>,
+) -> Option<Diagnosis> {
+    let checked_bad = signature.is_some_and(|signature| !signature.ok);
+    let header = headers.joined(HEADER_SIGNATURE);
+    reason::diagnosis(secrets, body, header.as_deref(), !checked_bad)
 }
 
 /// The event a parsed body names.

@@ -6,8 +6,6 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use anyhow::Context;
-
 use super::entry::Entry;
 use super::store::CAPACITY;
 use crate::record::RequestRecord;
@@ -36,12 +34,10 @@ impl History {
     /// Reads the last records of `path` (a missing file is an empty history). A line that is
     /// not a record is skipped with a warning, as `verify` would refuse it.
     pub fn load(path: &Path, secrets: &[Secret]) -> anyhow::Result<History> {
-        let file = match std::fs::File::open(path) {
+        let file = match crate::input::open_file(path) {
             Ok(file) => file,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(History::empty()),
-            Err(err) => {
-                return Err(err).with_context(|| format!("cannot read {}", path.display()));
-            }
+            Err(err) if err.kind == "not_found" => return Ok(History::empty()),
+            Err(err) => return Err(err.into()),
         };
         let mut reader = BufReader::new(file);
         let mut last: VecDeque<(u64, Vec<u8>)> = VecDeque::with_capacity(CAPACITY);
@@ -50,7 +46,7 @@ impl History {
             let mut line = Vec::new();
             let read = reader
                 .read_until(b'\n', &mut line)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+                .map_err(|err| crate::input::Unreadable::new("", path, &err))?;
             if read == 0 {
                 break;
             }

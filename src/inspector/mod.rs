@@ -3,7 +3,8 @@
 //! an ingest task turns them into entries in a bounded store; the server gives the page, the JSON
 //! API and the event stream over that store.
 //!
-//! Submodules, one job each: `entry` (a delivery as the API shows it), `store` (what is kept),
+//! Submodules, one job each: `entry` (a delivery as the API shows it), `reason` (why one failed,
+//! in a line), `store` (what is kept),
 //! `history` (the `--save` file read back at start), `security` (Host, Origin and token checks),
 //! `api` (the JSON documents), `replay` (sending a delivery again), `sse` (the event stream),
 //! `server` (HTTP and routing), `page` (the embedded HTML, CSS and JS).
@@ -12,6 +13,7 @@ mod api;
 mod entry;
 mod history;
 mod page;
+mod reason;
 mod replay;
 mod security;
 mod server;

@@ -38,8 +38,10 @@ pub enum Mode {
 /// The answer (schemas/output/inspector-replay.schema.json).
 #[derive(Debug, Serialize)]
 pub struct ReplayReport {
-    /// The target answered 2xx.
+    /// The replay was made (a replay that could not be is an API error instead).
     pub ok: bool,
+    /// The target answered 2xx.
+    pub delivered: bool,
     pub id: u64,
     pub mode: Mode,
     pub url: String,
@@ -115,7 +117,8 @@ impl Replayer {
         let result = self.client.send(&request, DELIVERY_DEADLINE).await;
         let exchange = ExchangeReport::new(&result, started.elapsed());
         Ok(ReplayReport {
-            ok: result.as_ref().is_ok_and(|answer| answer.is_success()),
+            ok: true,
+            delivered: result.as_ref().is_ok_and(|answer| answer.is_success()),
             id: entry.id,
             mode: ask.mode,
             url: url.to_string(),

@@ -218,7 +218,8 @@ mod tests {
     use super::*;
     use crate::contract::HEADER_SIGNATURE;
     use crate::events::CATALOGUE;
-    use crate::signature::{SignatureProblem, Verdict, verify};
+    use crate::signature::{Verdict, VerifyError, verify};
+    use titancard_webhooks::SignatureError;
 
     fn all_cases() -> Vec<Case> {
         let events: Vec<_> = CATALOGUE.iter().collect();
@@ -287,10 +288,12 @@ mod tests {
                 assert_eq!(verdict.is_valid(), should_verify, "{}", case.id);
                 if case.id == "wrong-secret" {
                     // Well-formed, just made with another key.
-                    assert_eq!(verdict, Verdict::Invalid(SignatureProblem::Mismatch));
+                    assert_eq!(verdict, Verdict::Invalid(VerifyError::SignatureMismatch));
                 }
                 if case.id == "truncated-signature" {
-                    let want = SignatureProblem::WrongLength(TRUNCATED_HEX_DIGITS);
+                    let want = VerifyError::MalformedSignature(SignatureError::WrongLength(
+                        TRUNCATED_HEX_DIGITS,
+                    ));
                     assert_eq!(verdict, Verdict::Invalid(want));
                     let digits = format!("{TRUNCATED_HEX_DIGITS} hex digits");
                     assert!(case.should.contains(&digits), "{}", case.should);

@@ -165,6 +165,7 @@ fn answers_in_order(statuses: &[Option<u16>]) -> String {
 fn wrong_status(id: &str, expect: Expect, status: u16, which: &str) -> String {
     match status {
         500..=599 => format!("the endpoint crashed on {id} (answered {status}{which})"),
+        413 => format!("answered 413{which}: {}", explain::TOO_LARGE),
         300..=399 => {
             format!("answered {status}{which}, a redirect, which webhook deliveries do not follow")
         }

@@ -19,7 +19,7 @@ use super::exchange::{Exchange, Forwarded};
 use super::verdict::{ACCEPTED_BODY, DUPLICATE_BODY, Verdict};
 use crate::contract::{HEADER_EVENT, HEADER_SIGNATURE};
 use crate::headers::Headers;
-use crate::{schema, signature};
+use crate::schema;
 
 /// What the checks concluded, with what they learnt on the way.
 struct Judgement {
@@ -183,9 +183,9 @@ async fn admit(shared: &Shared, parts: &Parts, incoming: Incoming) -> Result<Byt
 /// delivery (its dedupe key reserved), or the judgement that rejects it.
 fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Judgement {
     let signature_header = headers.get(HEADER_SIGNATURE);
-    let secret_index = match signature::verify_with(&shared.signers, &body, signature_header) {
-        signature::Verdict::Valid { secret_index } => secret_index,
-        signature::Verdict::Invalid(problem) => {
+    let secret_index = match shared.webhook.verify_signature(signature_header, &body) {
+        Ok(secret_index) => secret_index,
+        Err(problem) => {
             return Judgement::rejected(Verdict::InvalidSignature(problem), body, None);
         }
     };

@@ -4,19 +4,22 @@
 //! Submodules, one job each: `handle` (one request through the checks), `verdict` (what was
 //! concluded and the answer's body), `dedupe` (bounded duplicate memory), `save` (the `--save`
 //! file), `forward` (`--forward-to`), `simulate` (failure simulation), `printer` (the lines on
-//! the terminal, and the counts), `observer` (who hears of each request once it is answered).
+//! the terminal, and the counts), `observer` (who hears of each request once it is answered),
+//! `linger` (closing a connection so that a sender still writing reads its answer).
 
 pub mod dedupe;
 mod exchange;
 mod forward;
 mod handle;
 mod lines;
+mod linger;
 pub mod observer;
 mod printer;
 mod save;
 pub mod simulate;
 pub mod verdict;
 
+use std::future::poll_fn;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -31,7 +34,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::output::Format;
 use crate::secret::Secrets;
-use crate::signature::Signer;
+use crate::signature::{self, Webhook};
 use crate::wire::{Client, Targets};
 use dedupe::Dedupe;
 pub use exchange::Exchange;
@@ -77,7 +80,7 @@ struct Shared {
     max_body: usize,
     secrets: Secrets,
     /// The secrets keyed once, for every request's check.
-    signers: Vec<Signer>,
+    webhook: Webhook,
     read_timeout: Duration,
     dedupe: Mutex<Dedupe>,
     saver: Option<Saver>,
@@ -145,7 +148,7 @@ impl Receiver {
         let shared = Arc::new(Shared {
             path: config.path.clone(),
             max_body: config.max_body,
-            signers: config.secrets.all().iter().map(Signer::new).collect(),
+            webhook: signature::webhook(config.secrets.all()),
             secrets: config.secrets,
             read_timeout: config.read_timeout,
             dedupe: Mutex::new(Dedupe::new(config.dedupe_capacity)),
@@ -242,18 +245,28 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::
         };
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
-        let service = service_fn(move |request| handle::serve(shared.clone(), request));
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        // Boxed so that the connection can be polled without shutting its stream, taken back
+        // to close it lingering.
+        let service = service_fn(move |request| Box::pin(handle::serve(shared.clone(), request)));
+        let mut connection = builder.serve_connection(TokioIo::new(stream), service);
         let mut shutdown = shutdown.clone();
         let open = open_tx.clone();
         tokio::spawn(async move {
-            tokio::pin!(connection);
-            tokio::select! {
-                _ = connection.as_mut() => {}
+            let mut stopping = false;
+            let served = tokio::select! {
+                served = poll_fn(|cx| connection.poll_without_shutdown(cx)) => served,
                 _ = stopped(&mut shutdown) => {
+                    stopping = true;
                     // Finish the request in flight, then close instead of keeping alive.
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.as_mut().await;
+                    std::pin::Pin::new(&mut connection).graceful_shutdown();
+                    poll_fn(|cx| connection.poll_without_shutdown(cx)).await
+                }
+            };
+            if served.is_ok() && !stopping {
+                let stream = connection.into_parts().io.into_inner();
+                tokio::select! {
+                    () = linger::close(stream) => {}
+                    _ = stopped(&mut shutdown) => {}
                 }
             }
             drop(open);

@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::schema::Violation;
-use crate::signature::SignatureProblem;
+use crate::signature::VerifyError;
 
 /// The answer to an accepted delivery, as `Verdict::response_body` builds it, ready-made.
 pub const ACCEPTED_BODY: &[u8] = b"{\"received\":true}";
@@ -38,7 +38,7 @@ pub enum Verdict {
     /// The body did not arrive in time, or the connection broke while it did.
     BodyIncomplete(String),
     /// Missing or invalid signature: 401.
-    InvalidSignature(SignatureProblem),
+    InvalidSignature(VerifyError),
     /// The body is not JSON: 400.
     MalformedJson(String),
     /// The body is JSON but fails the event's schema: 400.
@@ -188,7 +188,9 @@ mod tests {
         }]);
         assert_eq!(invalid.default_status(), 400);
         assert_eq!(invalid.response_body()["errors"][0]["pointer"], "/data");
-        let bad = Verdict::InvalidSignature(SignatureProblem::Missing);
+        let bad = Verdict::InvalidSignature(VerifyError::MissingHeader(
+            crate::contract::HEADER_SIGNATURE,
+        ));
         assert_eq!(bad.default_status(), 401);
         assert_eq!(bad.response_body()["error"], "invalid signature");
     }

@@ -163,10 +163,12 @@ fn operation(spec: &EventSpec) -> Value {
     let schema_ref = format!("#/components/schemas/{}", spec.name);
     json!({
         "operationId": operation_id(spec.name),
-        "summary": format!("Triggered when {}", spec.fires_when),
+        // API tools name an operation by its summary (Redoc's sidebar, Swagger UI's list): the
+        // event's name, as the body and X-Webhook-Event carry it.
+        "summary": spec.name,
         "description": format!(
-            "TitanCard sends `{name}` when {when}. The body is the envelope with `event` set to \
-             `{name}` and the event's `data`; `X-Webhook-Event` carries the same name.",
+            "Triggered when {when}.\n\nThe body is the envelope with `event` set to `{name}` and \
+             the event's `data`; `X-Webhook-Event` carries the same name.",
             name = spec.name,
             when = spec.fires_when,
         ),

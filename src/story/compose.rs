@@ -81,7 +81,7 @@ struct Composer<'a> {
 impl Composer<'_> {
     fn step(&mut self, index: usize) -> Result<Composed, StoryError> {
         let step = &self.story.steps[index];
-        let links = links::of(step.event.name);
+        let links = links::of(step.event.kind);
         let time = self.times[index];
         let mut set: Vec<SetField> = links
             .times

@@ -47,8 +47,9 @@ pub struct Shape {
 
 /// The shape of a fresh id of `kind`, read from the reference's sample id of that kind.
 pub fn shape(kind: Kind) -> Shape {
-    let (event, field) = kind.id_sample();
-    let sample = events::find(event)
+    let event = kind.opened_by();
+    let field = event.id_field();
+    let sample = events::find(event.as_str())
         .expect("story::links names catalogue events (checked by its tests)")
         .sample_value();
     let sample = sample["data"][field]

@@ -26,8 +26,6 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
-
 use crate::events::EventSpec;
 use crate::payload::SetField;
 use crate::payload::field_path::FieldPath;
@@ -77,7 +75,7 @@ impl Step {
     /// The things the step's event carries, and whether it starts a new one of each
     /// (`connection.created` starts a contact; `connection.tagged` carries the latest).
     pub fn carries(&self) -> Vec<(Kind, bool)> {
-        links::of(self.event.name)
+        links::of(self.event.kind)
             .carries
             .iter()
             .map(|carry| (carry.kind, carry.opens))
@@ -92,8 +90,8 @@ impl Step {
 
 /// The things `event` carries and the data field that holds each one's id, in the order `links`
 /// lists them (`reminder.created`: the contact in `connection_id`, then the reminder in `id`).
-pub fn id_fields(event: &str) -> Vec<(Kind, &'static str)> {
-    links::of(event)
+pub fn id_fields(event: &EventSpec) -> Vec<(Kind, &'static str)> {
+    links::of(event.kind)
         .carries
         .iter()
         .map(|carry| (carry.kind, carry.id_field()))
@@ -161,6 +159,17 @@ impl StorySource {
             StorySource::File(path) => Some(path),
         }
     }
+
+    /// The story's name when the story itself gives none: a built-in's name, a file's stem.
+    pub fn default_name(&self) -> String {
+        match self {
+            StorySource::Builtin(builtin) => builtin.name.to_string(),
+            StorySource::File(path) => path.file_stem().map_or_else(
+                || "story".into(),
+                |stem| stem.to_string_lossy().into_owned(),
+            ),
+        }
+    }
 }
 
 /// Reads and checks the story. A story that cannot be read or has an error is an `Err` naming the
@@ -170,16 +179,13 @@ pub fn load(source: &StorySource) -> anyhow::Result<Story> {
         StorySource::Builtin(builtin) => Ok(file::parse(builtin.source(), builtin.name)
             .expect("the built-in stories parse (checked by story::tests)")),
         StorySource::File(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the story file {}", path.display()))?;
-            let stem = path
-                .file_stem()
-                .map_or_else(|| "story".into(), |stem| stem.to_string_lossy());
-            let source = Source {
+            let text = crate::input::read_text(path, "the story file ")?;
+            let name = source.default_name();
+            let file = Source {
                 name: path.display().to_string(),
                 text,
             };
-            Ok(file::parse(source, &stem)?)
+            Ok(file::parse(file, &name)?)
         }
     }
 }

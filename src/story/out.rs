@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use super::Composed;
 use super::plan::Delivery;
 use crate::headers::Headers;
+use crate::input;
 use crate::record::RequestRecord;
 use crate::wire::OutgoingRequest;
 
@@ -37,7 +38,8 @@ pub fn write(
 ) -> anyhow::Result<Written> {
     let shown = dir.display();
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {shown}"))?;
+        let mut entries =
+            std::fs::read_dir(dir).map_err(|err| input::unwritable("read", dir, &err))?;
         if entries.next().is_some() {
             bail!(
                 "{shown} is not empty: --out writes a story into a new or empty folder, so that \
@@ -45,13 +47,12 @@ pub fn write(
             );
         }
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {shown}"))?;
+    std::fs::create_dir_all(dir).map_err(|err| input::unwritable("create", dir, &err))?;
     let width = composed.len().to_string().len().max(2);
     let mut payloads = Vec::new();
     for step in composed {
         let path = dir.join(format!("{:0width$}-{}.json", step.step, step.event.name));
-        std::fs::write(&path, &step.body)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, &step.body).map_err(|err| input::unwritable("write", &path, &err))?;
         payloads.push(path);
     }
     let mut lines = String::new();
@@ -61,8 +62,7 @@ pub fn write(
         lines.push('\n');
     }
     let records = dir.join(RECORDS_FILE);
-    std::fs::write(&records, lines)
-        .with_context(|| format!("cannot write {}", records.display()))?;
+    std::fs::write(&records, lines).map_err(|err| input::unwritable("write", &records, &err))?;
     Ok(Written { payloads, records })
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::Composed;
 use super::deliver::Delivered;
 use super::plan::{Delivery, Options};
-use crate::output::millis;
+use crate::output::{UnreadableReport, millis};
 use crate::wire::WebhookUrl;
 use crate::wire::explain;
 use crate::wire::report::ExchangeReport;
@@ -192,6 +192,8 @@ pub struct StoryReport<'a> {
     counts: Counts,
     steps: Vec<StepReport<'a>>,
     deliveries: Vec<DeliveryReport<'a>>,
+    /// The story file, when it could not be read (nothing was sent).
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -285,6 +287,20 @@ impl<'a> StoryReport<'a> {
             },
             steps: steps(composed),
             deliveries,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The document of a run whose story file could not be read.
+    pub fn unreadable(
+        info: &'a RunInfo,
+        url: &'a WebhookUrl,
+        unreadable: Vec<UnreadableReport>,
+    ) -> Self {
+        StoryReport {
+            ok: false,
+            unreadable,
+            ..StoryReport::new(info, url, &[], &[])
         }
     }
 

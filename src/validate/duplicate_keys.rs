@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn the_value_and_the_errors_are_serde_jsons() {
-        let mut texts: Vec<String> = std::fs::read_dir("fixtures/events")
+        let mut texts: Vec<String> = std::fs::read_dir("crates/titancard-webhooks/samples")
             .unwrap()
             .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
             .collect();

@@ -24,14 +24,12 @@ impl Unreadable {
         }
     }
 
-    /// An I/O failure on `path`, in a few plain words (no "os error 2").
+    /// An I/O failure on `path`, in a few plain words (no "os error 2"); a path that may name
+    /// a file or a folder and names neither is "no such file or folder".
     pub fn io(path: &str, err: &std::io::Error) -> Self {
-        match err.kind() {
-            std::io::ErrorKind::NotFound => Self::new(path, "not_found", "no such file or folder"),
-            std::io::ErrorKind::PermissionDenied => {
-                Self::new(path, "permission_denied", "permission denied")
-            }
-            _ => Self::new(path, "io", err.to_string()),
+        match crate::input::words(err) {
+            ("not_found", _) => Self::new(path, "not_found", "no such file or folder"),
+            (kind, message) => Self::new(path, kind, message),
         }
     }
 }

@@ -27,6 +27,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// `error` or `warning`, as the human lines and GitHub's workflow commands name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem, placed in the file.
 #[derive(Debug, Clone)]
 pub struct Finding {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::inputs::Unreadable;
 use super::{FileReport, Finding, PayloadReport, Severity};
 use crate::junit;
-use crate::output::ErrorReport;
+use crate::output::UnreadableReport;
 
 /// The counts the summary line gives.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -76,9 +76,11 @@ pub fn human(
 ) -> io::Result<()> {
     let summary = Summary::of(reports, unreadable);
     for (file, found) in findings(reports) {
-        let label = match found.severity {
-            Severity::Error => "error:".red().bold(),
-            Severity::Warning => "warning:".yellow().bold(),
+        let label = format!("{}:", found.severity.name());
+        let label = if found.severity == Severity::Error {
+            label.red().bold()
+        } else {
+            label.yellow().bold()
         };
         writeln!(
             out,
@@ -105,7 +107,7 @@ struct ValidateReport<'a> {
     ok: bool,
     counts: Summary,
     files: Vec<FileJson<'a>>,
-    unreadable: Vec<UnreadableJson<'a>>,
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -129,12 +131,6 @@ struct FindingJson<'a> {
     column: usize,
     pointer: Option<&'a str>,
     message: &'a str,
-}
-
-#[derive(Serialize)]
-struct UnreadableJson<'a> {
-    path: &'a str,
-    error: ErrorReport,
 }
 
 impl<'a> PayloadJson<'a> {
@@ -182,10 +178,7 @@ pub fn json(
             .collect(),
         unreadable: unreadable
             .iter()
-            .map(|problem| UnreadableJson {
-                path: &problem.path,
-                error: ErrorReport::new(problem.kind, &problem.message),
-            })
+            .map(|problem| UnreadableReport::new(&problem.path, problem.kind, &problem.message))
             .collect(),
     };
     crate::output::write_json_line(out, &document)
@@ -208,15 +201,11 @@ pub fn github(
     reports: &[FileReport],
     unreadable: &[Unreadable],
 ) -> io::Result<()> {
-    let summary = Summary::of(reports, unreadable);
     for (file, found) in findings(reports) {
-        let command = match found.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         writeln!(
             out,
-            "::{command} file={},line={},col={},title=titancard-wh validate::{}",
+            "::{} file={},line={},col={},title=titancard-wh validate::{}",
+            found.severity.name(),
             escape_property(&file.name),
             found.line,
             found.column,
@@ -230,7 +219,7 @@ pub fn github(
             escape_data(&problem.to_string())
         )?;
     }
-    writeln!(out, "{}", summary.line())
+    writeln!(out, "{}", Summary::of(reports, unreadable).line())
 }
 
 /// JUnit XML: one test case per payload (named `file` or `file:line` for JSON Lines), failed

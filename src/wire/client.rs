@@ -1,6 +1,7 @@
 //! Single deliveries on hyper-util's client (hyper-rustls for https): a fresh connection each,
 //! exactly the request's headers after `Host` (title-cased) plus `Content-Length`, no redirect
-//! followed, the whole exchange within a deadline, and failures classified by their type.
+//! followed, an answer heard even when it came before the whole body went out, the whole
+//! exchange within a deadline, and failures classified by their type.
 
 use std::error::Error as StdError;
 use std::future::Future;
@@ -18,11 +19,12 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::dns::Name;
 use hyper_util::rt::TokioExecutor;
 
+use super::early_answer::Connector;
 use super::tls::Trust;
 use super::{Answer, DeliveryError, MAX_RESPONSE_BODY, OutgoingRequest, WebhookUrl};
 use crate::headers::Headers;
 
-type Http = HttpConnector<Resolver>;
+type Http = Connector<HttpConnector<Resolver>>;
 type LegacyClient<C> = hyper_util::client::legacy::Client<C, Full<Bytes>>;
 
 /// How many bytes of an answer beyond the kept part are read and dropped before giving up on the
@@ -132,12 +134,13 @@ fn builder() -> hyper_util::client::legacy::Builder {
     builder
 }
 
+/// Plain connections (the https wrapper hands https URLs to it too) on which an answer sent
+/// before the whole body was read still reaches the caller (`early_answer`).
 fn connector() -> Http {
     let mut http = HttpConnector::new_with_resolver(Resolver);
     http.set_nodelay(true);
-    // The https wrapper hands https URLs to this connector too.
     http.enforce_http(false);
-    http
+    Connector(http)
 }
 
 /// The hyper request: `Host` first, then the request's headers in order (a later one of the same

@@ -1,6 +1,7 @@
 //! Load mode's connections: HTTP/1.1 on hyper's connection API (rustls for https), each kept
 //! alive to carry many requests in turn, writing exactly the headers given (title-cased) after
-//! `Host`, and reading answers only as far as needed to reuse the connection.
+//! `Host`, hearing an answer that came before the whole body went out (`early_answer`), and
+//! reading answers only as far as needed to reuse the connection.
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::ServerName;
 
 use super::client::{classify, io_error};
+use super::early_answer;
 use super::tls::Trust;
 use super::{DeliveryError, WebhookUrl};
 
@@ -66,6 +68,7 @@ impl Target {
             .await
             .map_err(|err| io_error(url.to_string(), &err))?;
         let _ = stream.set_nodelay(true);
+        let stream = early_answer::Stream::new(stream);
         let sender = if url.is_https() {
             let tls = |reason: String| DeliveryError::Tls {
                 url: url.to_string(),
@@ -160,5 +163,59 @@ impl Connection {
             }
         }
         Ok(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    /// A server that reads a request's head, answers 413 at once and closes with the body
+    /// unread, so that its kernel resets the connection while the body is still being written.
+    fn early_answer_server() -> WebhookUrl {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/webhook", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().map_while(Result::ok) {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = stream.write_all(
+                    b"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno",
+                );
+            }
+        });
+        url.parse().unwrap()
+    }
+
+    // Load mode counted a 413 answered before the body was read as a reset, when the reset
+    // made a write fail before the answer was read.
+    #[test]
+    fn an_answer_sent_before_the_body_was_read_is_heard() {
+        let url = early_answer_server();
+        let target = Target::new(&url, Trust::new(None)).unwrap();
+        // Well past loopback's socket buffers, so that the body is still going out.
+        let body = Bytes::from(vec![b'x'; 16 * 1024 * 1024]);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            // When the reset lands decides what the sender sees: try enough times to meet it.
+            for _ in 0..20 {
+                let mut connection = target.connect(Duration::from_secs(10)).await.unwrap();
+                let answered = connection
+                    .post(&target, HeaderMap::new(), body.clone())
+                    .await;
+                assert_eq!(answered, Ok(413));
+            }
+        });
     }
 }

@@ -16,12 +16,18 @@ const EXCERPT_LINES: usize = 3;
 /// How many characters of an answer's body an explanation quotes at most.
 const EXCERPT_CHARS: usize = 300;
 
+/// What a 413 means, after "answered 413: ".
+pub const TOO_LARGE: &str = "the body is over its limit on the size of a request (such as \
+    listen's --max-body, nginx's client_max_body_size or express.json's limit). TitanCard's own \
+    payloads are small (the samples are under 1 KB): send a smaller test payload, or raise a \
+    limit that refuses real events";
+
 /// What went wrong with one delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {
     /// A stable identifier: `signature_rejected`, `body_rejected`, `wrong_path`,
-    /// `wrong_method`, `redirect`, `crashed`, `rejected`, `timeout`, `unreachable`, `tls`,
-    /// `connection_reset`, `other`.
+    /// `wrong_method`, `too_large`, `redirect`, `crashed`, `rejected`, `timeout`, `unreachable`,
+    /// `tls`, `connection_reset`, `other`.
     pub kind: &'static str,
     /// What it means and the way out, in one line (the error itself, when no answer came, is
     /// said apart, and so is the excerpt).
@@ -29,6 +35,31 @@ pub struct Explanation {
     /// The first lines of the endpoint's answer (trimmed, control characters escaped); null when
     /// there was no answer or its body was empty.
     pub excerpt: Option<String>,
+}
+
+impl Explanation {
+    /// What happened, without the asides and the way out: the short form, for a list.
+    pub fn short(&self) -> String {
+        short_form(&self.message)
+    }
+}
+
+/// The short form of a message written as "what happened (aside): the way out": what happened,
+/// its parenthesised asides left out.
+pub fn short_form(message: &str) -> String {
+    let lead = message.split_once(": ").map_or(message, |(lead, _)| lead);
+    let mut short = String::with_capacity(lead.len());
+    let mut depth = 0usize;
+    for ch in lead.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ch if depth == 0 => short.push(ch),
+            _ => {}
+        }
+    }
+    // An aside leaves its spaces behind: "a (b) c" is "a  c" without it.
+    short.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The explanation of a delivery's outcome; `None` for a 2xx answer.
@@ -46,6 +77,7 @@ pub fn of_status(
     headers: Option<&Headers>,
     body: Option<&[u8]>,
 ) -> Option<Explanation> {
+    let excerpt = body.and_then(excerpt);
     let (kind, message) = match status {
         200..=299 => return None,
         300..=399 => {
@@ -88,13 +120,24 @@ pub fn of_status(
              POSTed; check the URL"
                 .to_string(),
         ),
-        500..=599 => (
-            "crashed",
-            format!(
-                "the endpoint crashed (answered {status}): its answer below often names the line \
-                 to fix; a receiver must answer 401 or 400, never 5xx, to a bad delivery"
-            ),
+        413 => (
+            "too_large",
+            format!("the endpoint answered 413: {TOO_LARGE}"),
         ),
+        500..=599 => {
+            // Only an answer that is shown can be pointed at.
+            let clue = match excerpt {
+                Some(_) => "its answer often names the line to fix",
+                None => "it gave no answer to read, so its own log should name the line to fix",
+            };
+            (
+                "crashed",
+                format!(
+                    "the endpoint crashed (answered {status}): {clue}; a receiver must answer 401 \
+                     or 400, never 5xx, to a bad delivery"
+                ),
+            )
+        }
         _ => (
             "rejected",
             format!(
@@ -106,7 +149,7 @@ pub fn of_status(
     Some(Explanation {
         kind,
         message,
-        excerpt: body.and_then(excerpt),
+        excerpt,
     })
 }
 
@@ -250,6 +293,7 @@ mod tests {
         assert_eq!(kind(405), Some("wrong_method"));
         assert_eq!(kind(302), Some("redirect"));
         assert_eq!(kind(500), Some("crashed"));
+        assert_eq!(kind(413), Some("too_large"));
         assert_eq!(kind(409), Some("rejected"));
         let secret = of_status(401, None, None).unwrap().message;
         assert!(secret.contains("same secret") && secret.contains("raw body bytes"));
@@ -265,6 +309,56 @@ mod tests {
         assert!(excerpt.contains("server.js:17:12"), "{excerpt}");
         assert!(!excerpt.contains("at b"), "three lines at most: {excerpt}");
         assert!(explained.message.contains("never 5xx"));
+    }
+
+    #[test]
+    fn the_short_form_is_what_happened_without_asides_or_the_way_out() {
+        let crash = of_status(500, None, Some(b"boom")).unwrap();
+        assert_eq!(crash.short(), "the endpoint crashed");
+        let redirect = of_status(302, None, None).unwrap();
+        assert_eq!(redirect.short(), "the endpoint answered 302, a redirect");
+        assert_eq!(
+            short_form(
+                "the body gained a trailing newline (\\n) between signing and verifying (an \
+                 editor, echo or a heredoc adds one): sign and verify the raw bytes"
+            ),
+            "the body gained a trailing newline between signing and verifying"
+        );
+        assert_eq!(short_form("no colon (nor a way out)"), "no colon");
+        assert_eq!(short_form("a (nested (aside)) stays out"), "a stays out");
+    }
+
+    // A 500 with an empty body pointed at "its answer below", and nothing was below.
+    #[test]
+    fn a_crash_points_at_its_answer_only_when_there_is_one() {
+        for body in [None, Some(&b""[..]), Some(&b" \n"[..])] {
+            let said = of_status(500, None, body).unwrap().message;
+            assert!(!said.contains("its answer"), "{body:?}: {said}");
+            assert!(said.contains("its own log"), "{body:?}: {said}");
+        }
+        let said = of_status(502, None, Some(b"Bad gateway")).unwrap().message;
+        assert!(
+            said.contains("its answer often names the line to fix"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_413_says_what_the_limit_is_and_that_titancard_payloads_are_small() {
+        let explained = of_status(413, None, Some(b"{\"error\":\"payload too large\"}")).unwrap();
+        assert_eq!(explained.kind, "too_large");
+        assert!(explained.message.contains("limit"), "{}", explained.message);
+        assert!(
+            explained
+                .message
+                .contains("TitanCard's own payloads are small"),
+            "{}",
+            explained.message
+        );
+        assert_eq!(
+            explained.excerpt.as_deref(),
+            Some("{\"error\":\"payload too large\"}")
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! timestamp and the id), so a request costs a copy, two number writes and one HMAC.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -19,10 +20,10 @@ use super::tls::Trust;
 use super::{DeliveryError, WebhookUrl};
 use crate::contract::{
     CONTENT_TYPE_JSON, HEADER_CONTENT_TYPE, HEADER_EVENT, HEADER_SIGNATURE, HEADER_USER_AGENT,
-    SCHEME_PREFIX, SIGNATURE_LEN, USER_AGENT,
+    SIGNATURE_LEN, USER_AGENT,
 };
 use crate::secret::Secret;
-use crate::signature::Signer;
+use crate::signature::{self, Webhook};
 
 /// Each worker carves bodies and signatures out of buffers this large.
 const ARENA_SIZE: usize = 64 * 1024;
@@ -124,7 +125,7 @@ pub fn run(plan: Plan, secret: Secret, progress: ProgressBar) -> anyhow::Result<
         names: HeaderNames::new(),
         plan,
         target,
-        signer: Signer::new(&secret),
+        signer: signature::signer(&secret),
         next: AtomicU64::new(0),
         progress,
         started: Instant::now(),
@@ -201,7 +202,7 @@ struct Shared {
     plan: Plan,
     target: Target,
     /// HMAC-SHA256 keyed once with the secret.
-    signer: Signer,
+    signer: Webhook,
     next: AtomicU64,
     progress: ProgressBar,
     started: Instant,
@@ -231,8 +232,8 @@ impl Shared {
         }
         template.render_into(plan.first_timestamp + index, index, arena);
         let body = arena.split().freeze();
-        arena.extend_from_slice(SCHEME_PREFIX.as_bytes());
-        arena.extend_from_slice(&self.signer.hex_digits(&body));
+        // `sha256=` and the hex digits, written into the arena without a String between.
+        let _ = write!(arena, "{}", self.signer.signature(&body));
         let signature = arena.split().freeze();
         let mut headers = HeaderMap::with_capacity(4 + plan.extra_headers.len());
         // The reference's four headers in its order; names are written title-case on the wire.

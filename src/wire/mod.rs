@@ -4,7 +4,8 @@
 //! its own connections.
 //!
 //! Submodules: `url` (what can be delivered to), `tls` (which servers are trusted), `client`
-//! (single deliveries on hyper-util's client), `explain` (why a delivery failed, in words),
+//! (single deliveries on hyper-util's client), `early_answer` (an answer heard when it came
+//! before the whole body went out), `explain` (why a delivery failed, in words),
 //! `curl` (a request as a command to paste), `transcript` (a request or answer as HTTP text),
 //! `report` (an exchange in JSON reports), `targets` (which URL each event goes to), and
 //! `connection`, `template` and `load` (load mode).
@@ -12,6 +13,7 @@
 mod client;
 mod connection;
 pub mod curl;
+mod early_answer;
 pub mod explain;
 pub mod load;
 pub mod report;

@@ -17,7 +17,7 @@ impl CaCerts {
     /// Reads every certificate of a PEM file; a file without one is an error.
     pub fn read(path: &Path) -> Result<CaCerts, String> {
         let shown = path.display();
-        let bytes = std::fs::read(path).map_err(|err| format!("cannot read {shown}: {err}"))?;
+        let bytes = crate::input::read_file(path).map_err(|err| err.to_string())?;
         let certs = CertificateDer::pem_slice_iter(&bytes)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|err| format!("{shown} is not a PEM certificate file: {err}"))?;

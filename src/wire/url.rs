@@ -64,6 +64,12 @@ impl WebhookUrl {
         }
     }
 
+    /// Where a delivery goes, as lines name it: the host (with the port when one is written)
+    /// and the path, without the scheme or the query (which may hold a token).
+    pub fn destination(&self) -> String {
+        format!("{}{}", self.authority(), self.parsed.path())
+    }
+
     /// The request target: the path and the query.
     pub fn path_and_query(&self) -> String {
         match self.parsed.query() {

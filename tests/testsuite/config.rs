@@ -161,6 +161,81 @@ url = "{rest}notes"
     assert_eq!(rest.requests().len(), before + 2);
 }
 
+/// `send --all` over routes to several endpoints printed `card.created  200 OK …` alone: which
+/// endpoint each event went to was not said.
+#[test]
+fn send_over_several_routes_names_each_deliverys_destination() {
+    let (cards, rest) = (TestServer::ok(), TestServer::ok());
+    let dir = project();
+    secret_file(dir.path(), "app.secret", LOCAL_SECRET);
+    let file = format!(
+        "version = 1\n[profiles.app]\nurl = \"{rest}\"\nsecret_file = \"app.secret\"\n\n\
+         [[profiles.app.routes]]\nevents = [\"card.*\"]\nurl = \"{cards}\"\n",
+        rest = rest.url("/hooks?token=t"),
+        cards = cards.url("/cards"),
+    );
+    std::fs::write(dir.path().join("titancard-wh.toml"), file).unwrap();
+    let output = project_cmd(dir.path())
+        .args(["send", "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let line = |event: &str| -> &str {
+        stdout
+            .lines()
+            .find(|line| line.starts_with(&format!("{event} ")))
+            .unwrap_or_else(|| panic!("{stdout}"))
+    };
+    // Host and path; the query (which may hold a token) is not shown.
+    let cards_at = format!("card.viewed → {}/cards  200 OK", cards.addr);
+    assert!(line("card.viewed").starts_with(&cards_at), "{stdout}");
+    let rest_at = format!("note.added → {}/hooks  200 OK", rest.addr);
+    assert!(line("note.added").starts_with(&rest_at), "{stdout}");
+    assert!(!stdout.contains("token"), "{stdout}");
+
+    let output = project_cmd(dir.path())
+        .args(["send", "--all", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json_output("send", &output.stdout);
+    let deliveries = report["deliveries"].as_array().unwrap();
+    assert_eq!(deliveries[0]["event"], "card.created");
+    assert_eq!(
+        deliveries[0]["destination"],
+        format!("{}/cards", cards.addr)
+    );
+    assert_eq!(
+        deliveries[13]["destination"],
+        format!("{}/hooks", rest.addr)
+    );
+
+    // One endpoint for all: the lines stay as they were; the JSON still names it.
+    let output = project_cmd(dir.path())
+        .args(["send", "--all", "--url", &rest.url("/one")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("card.created  200 OK"), "{stdout}");
+    assert!(!stdout.contains('→'), "{stdout}");
+    let output = project_cmd(dir.path())
+        .args([
+            "send",
+            "card.shared",
+            "--url",
+            &rest.url("/one"),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report = json_output("send", &output.stdout);
+    assert_eq!(
+        report["deliveries"][0]["destination"],
+        format!("{}/one", rest.addr)
+    );
+}
+
 #[test]
 fn listen_takes_its_port_save_file_secret_and_relay_routes_from_the_profile() {
     let (cards, app) = (TestServer::ok(), TestServer::ok());

@@ -216,6 +216,9 @@ fn network_commands_match_their_schemas_when_they_pass_and_when_they_fail() {
             ),
         );
         assert_eq!(sent["ok"], code == 0);
+        // Where each delivery went: host and path, as the human lines name it.
+        let destination = url.split_once("://").unwrap().1;
+        assert_eq!(sent["deliveries"][0]["destination"], destination);
         let load = json_output(
             "send-load",
             &stdout_of(
@@ -323,6 +326,8 @@ fn listen_json_lines_match_from_the_first_line() {
     }
     let first: Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(first["type"], "listening");
+    // The first line had no `ok`, where every other line has one.
+    assert_eq!(first["ok"], true);
     let last: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
     assert_eq!(last["type"], "summary");
     assert_eq!(last["counts"]["by_reason"]["invalid_signature"], 1);
@@ -568,4 +573,92 @@ fn parser_errors_are_one_line_and_obey_color() {
         stderr.contains("\u{1b}[") && stderr.contains("did you mean card.viewed?"),
         "{stderr}"
     );
+}
+
+/// `verify nofile --format json` printed nothing on stdout, where `validate` printed a document
+/// naming the path: every command's unreadable input is a document of its own schema, with the
+/// one-line error on stderr and exit 2 as before.
+#[test]
+fn an_unreadable_input_is_a_document_under_format_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    let missing = missing.to_str().unwrap();
+    let story = dir.path().join("missing.toml");
+    let story = story.to_str().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let url = "http://127.0.0.1:9/webhook";
+    let json = ["--format", "json"];
+    let cases: Vec<(&str, Vec<&str>, &str, &str)> = vec![
+        (
+            "verify",
+            vec!["verify", missing, "--secret", SECRET],
+            missing,
+            "not_found",
+        ),
+        (
+            "verify",
+            vec!["verify", folder, "--secret", SECRET],
+            folder,
+            "is_a_folder",
+        ),
+        (
+            "replay",
+            vec!["replay", missing, "--url", url],
+            missing,
+            "not_found",
+        ),
+        (
+            "send",
+            vec![
+                "send",
+                "--payload",
+                missing,
+                "--url",
+                url,
+                "--secret",
+                SECRET,
+            ],
+            missing,
+            "not_found",
+        ),
+        (
+            "send-dry-run",
+            vec!["send", "--payload", folder, "--dry-run", "--secret", SECRET],
+            folder,
+            "is_a_folder",
+        ),
+        (
+            "story",
+            vec!["story", story, "--url", url, "--secret", SECRET],
+            story,
+            "not_found",
+        ),
+        (
+            "story-dry-run",
+            vec!["story", story, "--dry-run", "--secret", SECRET],
+            story,
+            "not_found",
+        ),
+        (
+            "story-show",
+            vec!["story", "show", story],
+            story,
+            "not_found",
+        ),
+        ("validate", vec!["validate", missing], missing, "not_found"),
+    ];
+    for (schema, args, path, kind) in cases {
+        let output = cmd().args(&args).args(json).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        let document = json_output(schema, &output.stdout);
+        assert_eq!(document["ok"], false, "{args:?}: {document}");
+        let unreadable = document["unreadable"].as_array().unwrap();
+        assert_eq!(unreadable.len(), 1, "{args:?}: {document}");
+        assert_eq!(unreadable[0]["path"], path, "{args:?}");
+        assert_eq!(unreadable[0]["error"]["kind"], kind, "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("titancard-wh: error: "), "{stderr}");
+        assert!(stderr.contains(path), "{stderr}");
+    }
 }

@@ -1,6 +1,6 @@
 //! `events`, `sign` and the conventions every command shares, through the real binary.
 
-use crate::common::{cmd, expected_signature};
+use crate::common::{TestServer, cmd, expected_signature};
 use predicates::prelude::*;
 
 #[test]
@@ -30,7 +30,7 @@ fn events_show_prints_the_reference_sample_and_field_types() {
         .assert()
         .success()
         .stdout(predicate::str::contains(include_str!(
-            "../../fixtures/events/connection.created.json"
+            "../../crates/titancard-webhooks/samples/connection.created.json"
         )))
         .stdout(
             predicate::str::is_match(
@@ -80,6 +80,52 @@ fn the_sample_body_alone_is_ready_for_a_file() {
     assert!(pretty.lines().count() > 5);
 }
 
+/// `events show --body > file` ended the file with a newline, one byte more than a sender's
+/// body, and `send --payload` of the file sent that byte.
+#[test]
+fn off_a_terminal_the_sample_body_is_the_bytes_a_sender_sends() {
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+        "../../crates/titancard-webhooks/samples/card.viewed.json"
+    ))
+    .unwrap();
+    let output = cmd()
+        .args(["events", "show", "card.viewed", "--body"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.stdout, serde_json::to_vec(&fixture).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("card.viewed.json");
+    std::fs::write(&file, &output.stdout).unwrap();
+    let server = TestServer::ok();
+    cmd()
+        .args(["send", "--payload", file.to_str().unwrap(), "--secret", "s"])
+        .args(["--url", &server.url("/webhook")])
+        .assert()
+        .code(0);
+    let sent = server.requests();
+    assert_eq!(sent[0].body, output.stdout);
+    assert_eq!(
+        sent[0].header("x-webhook-signature"),
+        Some(expected_signature("s", &output.stdout).as_str())
+    );
+}
+
+/// On a terminal the body ends its line, so that the prompt starts on the next one.
+#[test]
+fn on_a_terminal_the_sample_body_ends_with_a_line_break() {
+    let binary = env!("CARGO_BIN_EXE_titancard-wh");
+    for flags in ["", " --pretty"] {
+        // script(1) runs the command on a pseudo-terminal, which turns each \n into \r\n.
+        let line = format!("{binary} --no-config events show card.viewed --body{flags}");
+        let mut command = std::process::Command::new("script");
+        crate::common::hermetic(&mut command).args(["-qec", &line, "/dev/null"]);
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        assert!(output.stdout.ends_with(b"}\r\n"), "{output:?}");
+    }
+}
+
 #[test]
 fn a_mistyped_event_exits_2_with_the_closest_name() {
     cmd()
@@ -91,11 +137,11 @@ fn a_mistyped_event_exits_2_with_the_closest_name() {
 
 #[test]
 fn sign_matches_an_independent_hmac_of_the_exact_bytes() {
-    let body = include_bytes!("../../fixtures/events/card.created.json");
+    let body = include_bytes!("../../crates/titancard-webhooks/samples/card.created.json");
     cmd()
         .args([
             "sign",
-            "fixtures/events/card.created.json",
+            "crates/titancard-webhooks/samples/card.created.json",
             "--secret",
             "whsec_test",
         ])
@@ -134,12 +180,17 @@ fn sign_warns_on_an_empty_body_and_embeds_a_stdin_body_in_curl() {
     );
     assert!(command.contains(&expected_signature("s", body.as_bytes())));
     cmd()
-        .args(["sign", "fixtures/events/card.created.json", "--secret", "s"])
+        .args([
+            "sign",
+            "crates/titancard-webhooks/samples/card.created.json",
+            "--secret",
+            "s",
+        ])
         .args(["--curl", "http://127.0.0.1:9/webhook"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "--data-binary '@fixtures/events/card.created.json'",
+            "--data-binary '@crates/titancard-webhooks/samples/card.created.json'",
         ));
 }
 
@@ -157,7 +208,10 @@ fn sign_reads_stdin_and_the_environment_secret() {
 #[test]
 fn no_secret_names_flag_file_and_environment() {
     cmd()
-        .args(["sign", "fixtures/events/card.created.json"])
+        .args([
+            "sign",
+            "crates/titancard-webhooks/samples/card.created.json",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--secret"))

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::common::cmd;
 
-const TARGETS: [&str; 3] = ["capture", "signature", "validate"];
+const TARGETS: [&str; 4] = ["capture", "signature", "validate", "webhook"];
 
 /// The saved inputs of one target: regressions first, then seeds.
 fn inputs(target: &str) -> Vec<PathBuf> {
@@ -54,6 +54,11 @@ fn capture_inputs() {
 #[test]
 fn signature_inputs() {
     replay("signature", harness::signature);
+}
+
+#[test]
+fn webhook_inputs() {
+    replay("webhook", harness::webhook);
 }
 
 #[test]

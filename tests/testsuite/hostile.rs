@@ -86,14 +86,15 @@ fn a_directory_a_missing_file_and_an_unreadable_one_are_named() {
     let missing = path(&missing).to_string();
     let url = "http://127.0.0.1:9/webhook";
     for bad in [folder.as_str(), missing.as_str(), UNREADABLE] {
+        // In words, as every other message: the OS's "(os error 21)" once ended these.
         let reason = if bad == folder {
-            "Is a directory"
+            "is a folder, not a file"
         } else if bad == missing {
-            "No such file or directory"
+            "no such file"
         } else {
-            "Input/output error"
+            "input/output error"
         };
-        let expected = format!("cannot read {bad}: {reason}");
+        let expected = format!("cannot read {bad}: {reason}\n");
         run(&["sign", bad, "--secret", SECRET]).error(&expected);
         run(&["verify", bad, "--secret", SECRET]).error(&expected);
         run(&[
@@ -107,9 +108,18 @@ fn a_directory_a_missing_file_and_an_unreadable_one_are_named() {
         .error(&expected);
         run(&["replay", bad, "--url", url]).error(&expected);
     }
-    // A secret file that is a directory or missing is named too.
-    run(&["sign", "-", "--secret-file", &folder]).error(&folder);
-    run(&["sign", "-", "--secret-file", &missing]).error(&missing);
+    // A secret file, a project file, a story file, a CA file, a payload: named, in words.
+    let folder_words = format!("{folder}: is a folder, not a file\n");
+    let missing_words = format!("{missing}: no such file\n");
+    for words in [&folder_words, &missing_words] {
+        let bad = words.split_once(": ").unwrap().0;
+        run(&["sign", "-", "--secret-file", bad]).error(words);
+        run(&["config", "check", bad]).error(words);
+        run(&["story", bad, "--url", url, "--secret", SECRET]).error(words);
+        run(&["story", "show", bad]).error(words);
+        run(&["send", "card.created", "--cacert", bad, "--url", url]).error(words);
+        run(&["send", "--payload", bad, "--url", url, "--secret", SECRET]).error(words);
+    }
 }
 
 #[test]

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use crate::common::{assert_schema, cmd};
+use crate::common::{Reply, TestServer, assert_schema, cmd};
 use crate::inspector_support::{
-    Browser, CANARY, Ui, picture_records, three_deliveries, verdicts, with_json,
+    Browser, CANARY, Ui, layout_records, picture_records, three_deliveries, verdicts, with_json,
 };
 use crate::listen_support::{Listen, deliver, unique_body};
 use reqwest::Method;
@@ -37,7 +37,7 @@ fn the_api_lists_deliveries_with_their_verdicts_and_replays_them() {
     assert_eq!(events[1]["signature"]["ok"], false);
     assert_eq!(events[1]["schema"], Value::Null);
     assert_eq!(events[1]["event"], "connection.created");
-    assert_eq!(events[0]["ok"], true);
+    assert_eq!(events[0]["accepted"], true);
     assert_eq!(
         list["counts"],
         json!({"events": 3, "kept": 3, "older": 0, "lost": 0})
@@ -128,6 +128,128 @@ fn the_api_lists_deliveries_with_their_verdicts_and_replays_them() {
     assert_eq!(ui.get("/api/events").json()["events"], json!([]));
     // The --save file is never touched by the inspector.
     assert_eq!(crate::listen_support::saved(&save).len(), 7);
+}
+
+// The record of a rejected delivery carried "ok": false, as an API error does, so a script
+// could not tell the two apart by `.ok`.
+#[test]
+fn ok_is_the_api_requests_and_a_deliverys_verdict_has_its_own_field() {
+    let ui = Ui::start(&[]);
+    three_deliveries(&ui);
+    let list = ui.wait_for_events(3);
+    assert_eq!(list["ok"], true);
+    let events = list["events"].as_array().unwrap();
+    let accepted: Vec<(u64, bool)> = events
+        .iter()
+        .map(|e| (e["id"].as_u64().unwrap(), e["accepted"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(accepted, [(3, true), (2, false), (1, true)]);
+    assert!(events.iter().all(|e| e.get("ok").is_none()), "{list}");
+
+    let rejected = ui.get("/api/events/2");
+    assert_eq!(rejected.status, 200);
+    let rejected = rejected.json();
+    assert_schema("inspector-event", &rejected);
+    assert_eq!(
+        (&rejected["ok"], &rejected["accepted"]),
+        (&json!(true), &json!(false))
+    );
+    let missing = ui.get("/api/events/99");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["ok"], false);
+
+    // A replay the target refuses was still made: the API request is ok, the delivery not.
+    let refused = ui.change(
+        Method::POST,
+        "/api/events/2/replay",
+        Some(json!({"mode": "exact"})),
+    );
+    assert_eq!(refused.status, 200, "{}", refused.text);
+    let refused = refused.json();
+    assert_schema("inspector-replay", &refused);
+    assert_eq!(refused["status"], 401);
+    assert_eq!(
+        (&refused["ok"], &refused["delivered"]),
+        (&json!(true), &json!(false))
+    );
+    let delivered = ui
+        .change(
+            Method::POST,
+            "/api/events/1/replay",
+            Some(json!({"mode": "fresh"})),
+        )
+        .json();
+    assert_eq!(
+        (&delivered["ok"], &delivered["delivered"]),
+        (&json!(true), &json!(true))
+    );
+    let not_made = ui.change(
+        Method::POST,
+        "/api/events/1/replay",
+        Some(json!({"mode": "exact", "url": "ftp://x"})),
+    );
+    assert_eq!(
+        (not_made.status, not_made.json()["ok"].clone()),
+        (400, json!(false))
+    );
+}
+
+// The list showed only badges; why a delivery failed took a click.
+#[test]
+fn each_failed_delivery_carries_its_reason_in_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    std::fs::write(&save, picture_records()).unwrap();
+    let ui = Ui::start(&["--save", save.to_str().unwrap()]);
+    let list = ui.wait_for_events(4);
+    assert_schema("inspector-events", &list);
+    let reasons: Vec<Value> = list["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["reason"].clone())
+        .collect();
+    assert_eq!(reasons[1], Value::Null, "a duplicate has none");
+    assert_eq!(reasons[3], Value::Null, "an accepted delivery has none");
+    assert_eq!(
+        reasons[2],
+        "the body gained a trailing newline between signing and verifying"
+    );
+    let schema = reasons[0].as_str().unwrap();
+    assert!(schema.contains("total_views"), "{schema}");
+    assert_eq!(ui.get("/api/events/2").json()["reason"], reasons[2]);
+
+    // Live: a signature nothing explains, and an app that crashes behind --forward-to.
+    let app = TestServer::start(|_, _| Reply::status(500).with_body("TypeError: x is undefined"));
+    let ui = Ui::start(&["--forward-to", &app.url("/hook")]);
+    let body = unique_body(1_767_000_000_000);
+    let addr = ui.listen.addr;
+    assert_eq!(deliver(addr, "connection.created", &body, CANARY).0, 500);
+    assert_eq!(
+        deliver(addr, "connection.created", &body, "whsec_other").0,
+        401
+    );
+    let list = ui.wait_for_events(2);
+    assert_schema("inspector-events", &list);
+    let events = list["events"].as_array().unwrap();
+    assert_eq!(events[0]["verdict"], "invalid_signature");
+    let unexplained = events[0]["reason"].as_str().unwrap();
+    assert!(
+        unexplained.starts_with("the signature does not match"),
+        "{unexplained}"
+    );
+    assert_eq!(events[1]["verdict"], "forward_failed");
+    assert_eq!(events[1]["reason"], "the app: the endpoint crashed");
+    let stream = ui.stream(None, 2);
+    let delivered: Vec<&Value> = stream
+        .iter()
+        .filter(|(event, _, _)| event == "delivery")
+        .map(|(_, _, data)| data)
+        .collect();
+    assert_eq!(delivered.len(), 2);
+    for data in delivered {
+        assert_schema("inspector-stream", data);
+    }
 }
 
 #[test]
@@ -279,6 +401,7 @@ fn the_inspector_line_follows_the_listening_line_and_stays_on_loopback() {
     let (_, lines, _) = listen.stop("-INT");
     let line = crate::common::json_output("listen", lines[0].as_bytes());
     assert_eq!(line["type"], "inspector");
+    assert_eq!(line["ok"], true);
     assert!(
         line["url"]
             .as_str()
@@ -398,4 +521,62 @@ fn the_page_in_chromium_shows_deliveries_live_replays_and_filters() {
     });
     page.ask(json!({"do": "screenshot", "path": picture, "texts": texts}));
     assert!(std::fs::metadata(&picture).unwrap().len() > 10_000);
+}
+
+// The list showed only badges, the reason a click away; with the detail pane open at 1,400 px
+// names were cut ("Jane Doe · jane@exam…").
+#[test]
+fn a_failed_row_says_why_and_the_list_fits_beside_the_detail_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("events.jsonl");
+    std::fs::write(&save, layout_records()).unwrap();
+    let ui = Ui::start(&["--save", save.to_str().unwrap()]);
+    let mut page = Browser::open(&ui.url);
+    let rows = page.ask(json!({"do": "wait_rows", "count": 6}))["rows"].clone();
+    let reasons: Vec<(u64, Value)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["id"].as_u64().unwrap(), row["reason"].clone()))
+        .collect();
+    let list = ui.get("/api/events").json();
+    let expected: Vec<(u64, Value)> = list["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| (event["id"].as_u64().unwrap(), event["reason"].clone()))
+        .collect();
+    assert_eq!(reasons, expected, "each row shows the reason the API gives");
+    assert_eq!(
+        reasons[4].1,
+        "the body gained a trailing newline between signing and verifying"
+    );
+    assert!(
+        reasons
+            .iter()
+            .filter(|(_, reason)| reason.is_null())
+            .count()
+            == 2
+    );
+
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/inspector-layout");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (width, height) in [(1400, 900), (1024, 768)] {
+        page.ask(json!({"do": "viewport", "width": width, "height": height}));
+        for id in [5, 2] {
+            page.ask(json!({"do": "click_row", "id": id}));
+            let layout = page.ask(json!({"do": "layout"}));
+            assert_eq!(
+                layout["scrollbars"],
+                json!([]),
+                "{width}x{height}, #{id} open"
+            );
+            assert_eq!(layout["clipped"], json!([]), "{width}x{height}, #{id} open");
+        }
+        let picture = shots.join(format!("inspector-{width}x{height}.png"));
+        page.ask(json!({"do": "screenshot", "path": picture, "texts": {"#receiver": "http://127.0.0.1:8787/webhook", "#save-file": "events.jsonl"}}));
+        assert!(std::fs::metadata(&picture).unwrap().len() > 10_000);
+    }
+    let problems = page.ask(json!({"do": "rows"}))["problems"].clone();
+    assert_eq!(problems, json!([]), "no script error on the page");
 }

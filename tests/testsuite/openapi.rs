@@ -141,19 +141,15 @@ fn one_webhook_per_event_with_its_headers_body_and_answers() {
         assert_eq!(item.as_object().unwrap().len(), 1, "{name}: only post");
         let post = &item["post"];
         assert!(operation_ids.insert(post["operationId"].as_str().unwrap()));
+        // The summary names the operation in API tools' menus: the event's name, as it is
+        // sent; the reference's sentence opens the description.
+        assert_eq!(post["summary"], name.as_str());
+        let description = post["description"].as_str().unwrap();
         assert!(
-            post["summary"]
-                .as_str()
-                .unwrap()
-                .starts_with("Triggered when "),
-            "{name}"
+            description.starts_with("Triggered when "),
+            "{name}: {description}"
         );
-        assert!(
-            post["description"]
-                .as_str()
-                .unwrap()
-                .contains(name.as_str())
-        );
+        assert!(description.contains(name.as_str()), "{name}: {description}");
         for tag in post["tags"].as_array().unwrap() {
             assert!(tags.contains(tag.as_str().unwrap()), "{name}: tag {tag}");
         }
@@ -190,6 +186,7 @@ fn one_webhook_per_event_with_its_headers_body_and_answers() {
         assert_eq!(post["requestBody"]["required"], true);
         let schema = resolve(&document, &body["schema"]);
         assert_eq!(schema["properties"]["event"]["const"], name.as_str());
+        assert_eq!(schema["properties"]["event"]["type"], "string", "{name}");
         assert_eq!(body["example"]["event"], name.as_str());
         // The same schema `schema EVENT` prints, less its `$schema`.
         let alone = cmd().args(["schema", name]).output().unwrap();
@@ -211,6 +208,61 @@ fn one_webhook_per_event_with_its_headers_body_and_answers() {
     assert_eq!(scheme["in"], "header");
     assert_eq!(scheme["name"], "X-Webhook-Signature");
     assert!(!document["servers"].as_array().unwrap().is_empty());
+}
+
+// In Redocly's rendering the sidebar read "Triggered when a new business card is created"
+// instead of card.created, and the body's `event` showed as "any".
+#[test]
+fn redocly_s_page_names_each_webhook_by_its_event_and_shows_event_as_a_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = export(dir.path());
+    let page = dir.path().join("webhooks.html");
+    let built = Command::new(peer("node/node_modules/.bin/redocly"))
+        .args(["build-docs", FILE, "--inlineBundle", "--output"])
+        .arg(&page)
+        .current_dir(dir.path())
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "redocly build-docs:\n{}",
+        output_text(&built)
+    );
+
+    let chromium = Path::new(crate::inspector_support::CHROMIUM);
+    assert!(
+        chromium.exists(),
+        "{} is missing: run scripts/test",
+        chromium.display()
+    );
+    let modules = peer("node/node_modules/playwright-core");
+    let tags: Vec<&str> = document["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tag| tag["name"].as_str().unwrap())
+        .collect();
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/openapi_support/redoc.cjs");
+    let shown = Command::new("node")
+        .arg(script)
+        .arg(&page)
+        .args(&tags)
+        .env("NODE_PATH", modules.parent().unwrap())
+        .output()
+        .unwrap();
+    let text = output_text(&shown);
+    let seen: Value = serde_json::from_slice(&shown.stdout)
+        .unwrap_or_else(|err| panic!("redoc.cjs printed no JSON ({err}):\n{text}"));
+    assert!(seen["error"].is_null(), "{text}");
+    assert_eq!(
+        seen["labels"],
+        serde_json::json!(REFERENCE_EVENTS),
+        "{text}"
+    );
+    assert_eq!(seen["event_type"], "string", "{text}");
 }
 
 #[test]

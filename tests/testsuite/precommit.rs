@@ -74,14 +74,15 @@ fn repo_with_staged(files: &[(String, Vec<u8>)]) -> tempfile::TempDir {
 
 /// The reference's 14 samples as payload files.
 fn good_files() -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(project().join("fixtures/events"))
-        .unwrap()
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read(&path).unwrap())
-        })
-        .collect();
+    let mut files: Vec<(String, Vec<u8>)> =
+        std::fs::read_dir(project().join("crates/titancard-webhooks/samples"))
+            .unwrap()
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read(&path).unwrap())
+            })
+            .collect();
     files.sort();
     assert_eq!(files.len(), 14);
     files
@@ -250,9 +251,11 @@ fn a_commit_under_the_readme_config_is_blocked_then_passes() {
     let rev = String::from_utf8(rev.stdout).unwrap();
 
     // An unknown key passes by default and fails under --strict: the args reach the hook.
-    let sample = std::fs::read_to_string(project().join("fixtures/events/card.viewed.json"))
-        .unwrap()
-        .replacen("\"data\": {", "\"data\": {\n    \"viewr\": 1,", 1);
+    let sample = std::fs::read_to_string(
+        project().join("crates/titancard-webhooks/samples/card.viewed.json"),
+    )
+    .unwrap()
+    .replacen("\"data\": {", "\"data\": {\n    \"viewr\": 1,", 1);
     let repo = repo_with_staged(&[("viewed.json".into(), sample.into_bytes())]);
     let config = readme_config()
         .replace(HOME_URL, &hooks.path().display().to_string())
@@ -294,7 +297,8 @@ fn a_commit_under_the_readme_config_is_blocked_then_passes() {
 
     std::fs::write(
         repo.path().join("payloads/viewed.json"),
-        std::fs::read(project().join("fixtures/events/card.viewed.json")).unwrap(),
+        std::fs::read(project().join("crates/titancard-webhooks/samples/card.viewed.json"))
+            .unwrap(),
     )
     .unwrap();
     git(repo.path(), &["add", "payloads"]);

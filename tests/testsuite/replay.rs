@@ -236,3 +236,79 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+/// `replay 01-connection.created.json --resign` refused a story's numbered fixture ("not a raw
+/// HTTP request or listen --save records"): a bare body is now sent byte for byte with the
+/// reference's headers, its event taken from the body, as `send --payload` does.
+#[test]
+fn a_story_fixture_body_is_replayed_when_resigned() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixtures");
+    cmd()
+        .args(["story", "contact-lifecycle", "--out", out.to_str().unwrap()])
+        .args([
+            "--seed",
+            "1",
+            "--timestamp",
+            "1705420800000",
+            "--secret",
+            SECRET,
+        ])
+        .assert()
+        .code(0);
+    let fixture = out.join("01-connection.created.json");
+    let body = std::fs::read(&fixture).unwrap();
+    let server = TestServer::ok();
+    let output = cmd()
+        .args(["replay", fixture.to_str().unwrap(), "--resign"])
+        .args(["--secret", "whsec_new", "--url", &server.url("/webhook")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let seen = server.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].body, body);
+    assert_eq!(
+        seen[0].header("x-webhook-signature"),
+        Some(expected_signature("whsec_new", &body).as_str())
+    );
+    assert_eq!(
+        seen[0].header("x-webhook-event"),
+        Some("connection.created")
+    );
+    assert_eq!(seen[0].header("content-type"), Some("application/json"));
+    assert_eq!(seen[0].header("user-agent"), Some("TitanCard-Webhooks/1.0"));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("connection.created  200"), "{stdout}");
+
+    // Without --resign there is no signature to keep: the way out is named, nothing is sent.
+    let output = cmd()
+        .args([
+            "replay",
+            fixture.to_str().unwrap(),
+            "--url",
+            &server.url("/webhook"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("pass --resign"), "{stderr}");
+    assert_eq!(server.requests().len(), 1);
+    // A body naming no event cannot say what X-Webhook-Event to send.
+    let nameless = write(&dir, "nameless.json", b"{\"data\":{}}");
+    let output = cmd()
+        .args([
+            "replay",
+            nameless.to_str().unwrap(),
+            "--resign",
+            "--secret",
+            SECRET,
+        ])
+        .args(["--url", &server.url("/webhook")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("no \"event\""), "{stderr}");
+}

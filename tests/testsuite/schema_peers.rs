@@ -12,13 +12,13 @@ use serde_json::Value;
 
 /// The payload files compared: the catalogue samples and the schema, lint and JSON fixtures.
 fn payload_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in [
-        "events",
-        "validate/schema/valid",
-        "validate/schema/invalid",
-        "validate/lints",
+        "crates/titancard-webhooks/samples",
+        "fixtures/validate/schema/valid",
+        "fixtures/validate/schema/invalid",
+        "fixtures/validate/lints",
     ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             files.push(entry.unwrap().path());

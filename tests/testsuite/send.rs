@@ -13,7 +13,7 @@ const SECRET: &str = "whsec_test_4f9a";
 
 fn sample(event: &str) -> Value {
     let path = format!(
-        "{}/fixtures/events/{event}.json",
+        "{}/crates/titancard-webhooks/samples/{event}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -203,7 +203,7 @@ fn a_payload_file_is_sent_byte_for_byte() {
     let server = TestServer::ok();
     let mut file = tempfile::NamedTempFile::new().unwrap();
     // Pretty-printed, odd spacing and a trailing newline: all of it must arrive unchanged.
-    let sample = include_str!("../../fixtures/events/note.added.json");
+    let sample = include_str!("../../crates/titancard-webhooks/samples/note.added.json");
     let bytes = sample
         .replacen("\"timestamp\": ", "\"timestamp\":   ", 1)
         .into_bytes();
@@ -477,6 +477,33 @@ fn retry_gives_up_after_the_schedule_and_fails() {
         .assert()
         .code(1);
     assert_eq!(server.requests().len(), 3);
+}
+
+// A retried 500 with an empty body said its answer "below often names the line to fix".
+#[test]
+fn a_crash_points_at_its_answer_only_when_it_gave_one() {
+    let said = |body: &'static str| {
+        let server = TestServer::start(move |_, _| Reply::status(500).with_body(body));
+        let output = cmd()
+            .args(["send", "reminder.due", "--secret", SECRET])
+            .args(["--url", &server.url("/"), "--retry-schedule", "10ms"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    let empty = said("");
+    assert!(
+        empty.contains("the endpoint crashed (answered 500)"),
+        "{empty}"
+    );
+    assert!(!empty.contains("its answer"), "{empty}");
+    assert!(empty.contains("its own log"), "{empty}");
+    let with_body = said("TypeError: row is undefined");
+    assert!(
+        with_body.contains("its answer often names the line to fix"),
+        "{with_body}"
+    );
 }
 
 #[test]

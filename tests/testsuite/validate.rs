@@ -7,6 +7,8 @@ use crate::common::cmd;
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+/// The reference's samples (the library's), relative to `FIXTURES`.
+const SAMPLES: &str = "../crates/titancard-webhooks/samples";
 
 fn fixture(rel: &str) -> String {
     format!("{FIXTURES}/{rel}")
@@ -42,7 +44,7 @@ fn human(args: &[&str]) -> (i32, String, String) {
 fn every_catalogue_sample_passes_its_own_schema_lenient_and_strict() {
     for strict in [false, true] {
         for spec in &titancard_wh::internals::CATALOGUE {
-            let path = fixture(&format!("events/{}.json", spec.name));
+            let path = fixture(&format!("{SAMPLES}/{}.json", spec.name));
             let mut args = vec![path.as_str()];
             if strict {
                 args.push("--strict");
@@ -95,7 +97,10 @@ fn every_invalid_schema_fixture_is_invalid_and_every_valid_one_valid() {
 
 #[test]
 fn syntax_problems_are_reported_per_file_and_the_run_goes_on() {
-    let (code, stdout, stderr) = human(&["validate/syntax", "events/card.created.json"]);
+    let (code, stdout, stderr) = human(&[
+        "validate/syntax",
+        "../crates/titancard-webhooks/samples/card.created.json",
+    ]);
     assert_eq!(code, 1, "{stderr}");
     for expected in [
         "validate/syntax/empty.json:1:1: error: empty file: no payload (expected one JSON object)",
@@ -265,12 +270,32 @@ fn junit_format_has_one_case_per_payload() {
 
 #[test]
 fn unreadable_inputs_exit_2_after_validating_the_rest() {
-    let (code, stdout, stderr) = human(&["missing.json", "events/card.created.json"]);
+    let (code, stdout, stderr) = human(&[
+        "missing.json",
+        "../crates/titancard-webhooks/samples/card.created.json",
+    ]);
     assert_eq!(code, 2);
     assert!(stdout.ends_with("1 file, 1 payload, 0 invalid, 0 warnings\n"));
     assert!(
         stderr.contains("titancard-wh: error: missing.json: no such file or folder"),
         "{stderr}"
+    );
+}
+
+/// An empty folder gave a summary of nothing (`0 files, 0 payloads, …`) and two error lines.
+#[test]
+fn a_folder_with_nothing_to_validate_is_one_error_line() {
+    let empty = tempfile::tempdir().unwrap();
+    let folder = empty.path().to_str().unwrap();
+    let (code, stdout, stderr) = human(&[folder]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "titancard-wh: error: {folder}: no *.json or *.jsonl files in this folder: nothing \
+             to validate\n"
+        )
     );
 }
 
@@ -293,10 +318,10 @@ fn nothing_to_validate_is_never_success() {
 
 #[test]
 fn globs_folders_and_exit_0_when_all_are_valid() {
-    let (code, stdout, _) = human(&["events/card.*.json"]);
+    let (code, stdout, _) = human(&["../crates/titancard-webhooks/samples/card.*.json"]);
     assert_eq!(code, 0);
     assert_eq!(stdout, "5 files, 5 payloads, 0 invalid, 0 warnings\n");
-    let (code, stdout, _) = human(&["events", "--strict"]);
+    let (code, stdout, _) = human(&[SAMPLES, "--strict"]);
     assert_eq!(code, 0);
     assert_eq!(stdout, "14 files, 14 payloads, 0 invalid, 0 warnings\n");
 }

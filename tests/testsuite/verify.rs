@@ -199,6 +199,27 @@ fn diagnosis_pretty_and_compact_json() {
     assert!(stdout.contains("compact JSON (no spaces)"), "{stdout}");
 }
 
+/// A body signed with a final newline (as `echo` or an editor leaves it) and re-serialized by
+/// `jq .` was unexplained: no candidate was a re-encoded form with that newline.
+#[test]
+fn diagnosis_reserialized_json_signed_with_a_final_newline() {
+    let mut signed = payload("card.viewed", 0);
+    signed.push(b'\n');
+    let mut jq_output = pretty(&signed, b"  ");
+    jq_output.push(b'\n');
+    let found = diagnose_body(&jq_output, &expected_signature(SECRET, &signed));
+    assert_eq!(
+        found,
+        ["body_json_reserialized", "body_lost_trailing_newline"]
+    );
+    let dir = Dir::new();
+    let file = dir.file("b.json", &jq_output);
+    let sig = expected_signature(SECRET, &signed);
+    let (_, stdout, _) = verify(&["--signature", &sig, "--secret", SECRET], &file);
+    assert!(stdout.contains("compact JSON (no spaces)"), "{stdout}");
+    assert!(stdout.contains(r"trailing newline (\n)"), "{stdout}");
+}
+
 #[test]
 fn diagnosis_key_order() {
     let signed = br#"{"data":{"a":2,"b":1},"event":"card.created","timestamp":1}"#;
@@ -681,11 +702,32 @@ fn a_request_cut_short_after_whole_ones_is_reported_not_dropped() {
     let (code, stdout, _) = verify(&secret_args(), &dir.file("cut.http", &raw));
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("cut.http:1  valid"), "{stdout}");
+    // How much of the capture that is: it once said "not a whole HTTP request" alone.
+    let rest = whole.len() - 20;
     assert!(
         stdout.contains("cut.http:2  invalid")
-            && stdout.contains("not a whole HTTP request, so not verified: Content-Length"),
+            && stdout.contains(&format!(
+                "the {rest} bytes after the last whole request are not a whole request, so not \
+                 verified: Content-Length"
+            )),
         "{stdout}"
     );
+    let server = crate::common::TestServer::ok();
+    let output = cmd()
+        .arg("replay")
+        .arg(dir.0.path().join("cut.http"))
+        .args(["--url", &server.url("/")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "cut.http:2: the {rest} bytes after the last whole request are not a whole request \
+             (Content-Length"
+        )) && stderr.contains("); not replayed"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::export::{self, Common, Format, Weighted, refuse_sender_flags, why};
 pub(super) fn run(args: &SendArgs, settings: &Settings, format: Format) -> anyhow::Result<Outcome> {
     let Format::Locust = format;
     let shown = [(args.dry_run, "--dry-run"), (args.verbose, "--verbose")];
-    let shared = cli::sender_flags(&args.secret, &args.trust, shown, args.format);
+    let shared = cli::sender_flags(&args.delivery, shown, args.format);
     refuse_sender_flags(&shared)?;
     refuse_sender_flags(&[
         (
@@ -87,7 +87,7 @@ pub(super) fn run(args: &SendArgs, settings: &Settings, format: Format) -> anyho
         let body = export::event_body(spec, &args.set, &args.unset, !args.no_validate)?;
         weighted.push(Weighted { body, weight });
     }
-    let timeout = settings.timeout(args.timeout);
+    let timeout = settings.timeout(args.delivery.timeout);
     let from = (!matches!(timeout.origin, Origin::Default)).then(|| timeout.origin.to_string());
     let headers = args
         .header

@@ -49,12 +49,12 @@ pub(super) fn run(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let plan = Plan {
         url: url.clone(),
-        trust: args.trust.trust(),
+        trust: args.delivery.trust.trust(),
         templates,
         count,
         concurrency: args.concurrency.unwrap_or(1),
         rate: args.rate,
-        timeout: settings.timeout(args.timeout).value,
+        timeout: settings.timeout(args.delivery.timeout).value,
         first_timestamp,
         extra_headers,
     };
@@ -74,6 +74,7 @@ pub(super) fn run(
         ProgressBar::hidden()
     };
     let report = load::run(plan, secret.clone(), progress)?;
+    output::checked(report.ok());
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &LoadReport::new(&url, &report))?,
@@ -90,7 +91,8 @@ fn load_url(args: &SendArgs, settings: &Settings) -> anyhow::Result<WebhookUrl> 
         let next = settings.url_for(spec.name, args.url.as_ref())?.value;
         match &url {
             Some(first) if *first != next => bail!(
-                "load mode sends to one URL, and the profile's routes send these events to                  {first} and {next}: pass --url, or select events that share one"
+                "load mode sends to one URL, and the profile's routes send these events to \
+                 {first} and {next}: pass --url, or select events that share one"
             ),
             _ => url = Some(next),
         }

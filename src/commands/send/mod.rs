@@ -29,7 +29,7 @@ pub fn run(args: SendArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     if args.payload.is_some() && args.events.len() > 1 {
         bail!("--payload sends one file: give at most one EVENT with it");
     }
-    let secrets = args.secret.resolve(settings)?;
+    let secrets = args.delivery.secret.resolve(settings)?;
     match args.count {
         Some(count) => load::run(&args, settings, count, secrets.primary()),
         None => once::run(&args, settings, secrets.primary()),

@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::headers::Headers;
-use crate::output;
+use crate::output::{self, UnreadableReport};
 use crate::record::{BodyEncoding, RequestRecord};
 use crate::story::Composed;
 use crate::story::out::{RECORDS_FILE, Written};
@@ -37,6 +37,8 @@ struct DryRunReport<'a> {
     out: Option<String>,
     steps: Vec<StepReport<'a>>,
     requests: Vec<DryRunRequest<'a>>,
+    /// The story file, when it could not be read.
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -152,8 +154,27 @@ impl Shown<'_> {
             out: self.info.out.clone(),
             steps: report::steps(self.composed),
             requests,
+            unreadable: Vec::new(),
         };
         output::write_json_line(out, &document)?;
         Ok(())
+    }
+}
+
+/// The document of a run that sends nothing and whose story file could not be read.
+pub(super) fn unreadable<'a>(
+    info: &'a RunInfo<'a>,
+    unreadable: Vec<UnreadableReport>,
+) -> impl serde::Serialize + 'a {
+    DryRunReport {
+        ok: false,
+        dry_run: true,
+        story: info.story,
+        file: info.file.clone(),
+        seed: info.seed,
+        out: info.out.clone(),
+        steps: Vec::new(),
+        requests: Vec::new(),
+        unreadable,
     }
 }

@@ -16,7 +16,7 @@ pub(super) fn run(
 ) -> anyhow::Result<Outcome> {
     let Format::Locust = format;
     let shown = [(args.dry_run, "--dry-run"), (args.verbose, "--verbose")];
-    let shared = cli::sender_flags(&args.secret, &args.trust, shown, args.format);
+    let shared = cli::sender_flags(&args.delivery, shown, args.format);
     refuse_sender_flags(&shared)?;
     refuse_sender_flags(&[
         (args.url.is_some(), "--url", why::URL),
@@ -42,7 +42,7 @@ pub(super) fn run(
         .expect("clap requires STORY for a story run");
     let story = story::load(source)?;
     let bodies = export::story_bodies(&story)?;
-    let timeout = settings.timeout(args.timeout);
+    let timeout = settings.timeout(args.delivery.timeout);
     let from = (!matches!(timeout.origin, Origin::Default)).then(|| timeout.origin.to_string());
     let common = Common::new(
         export::command_line(std::env::args_os()),

@@ -24,20 +24,20 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
         .story
         .as_ref()
         .expect("clap requires STORY for a story run");
-    let story = story::load(source)?;
     let seed = args.seed.map_or_else(Seed::random, Seed);
-    let start = args.timestamp.unwrap_or_else(payload::now_millis);
-    let composed = story::compose(&story, seed, start)?;
     let options = Options {
         shuffle: args.shuffle,
         duplicates: args.duplicates,
     };
+    let story = story::load(source).map_err(|err| unreadable(&args, settings, seed, err))?;
+    let start = args.timestamp.unwrap_or_else(payload::now_millis);
+    let composed = story::compose(&story, seed, start)?;
     let plan = plan::plan(&story.steps, options, seed);
 
     // The target and the secret come from the one resolver: --url for every event, else the
     // profile's route for each event, else its url. With --dry-run, or --out and no --url,
     // nothing is sent.
-    let secrets = args.secret.resolve(settings)?;
+    let secrets = args.delivery.secret.resolve(settings)?;
     let sending = !args.dry_run && (args.url.is_some() || args.out.is_none());
     let url = match settings.url(args.url.as_ref()) {
         Ok(resolved) if sending || args.dry_run => Some(resolved.value),
@@ -97,11 +97,11 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
         timeline.header(&mut stdout, &info, &url, &plan)?;
     }
     let delivery = deliver::Settings {
-        timeout: settings.timeout(args.timeout).value,
+        timeout: settings.timeout(args.delivery.timeout).value,
         concurrency: args.concurrency.unwrap_or(1),
     };
     let prefix = format!("      {} ", "|".dimmed());
-    let client = Arc::new(args.trust.client());
+    let client = Arc::new(args.delivery.trust.client());
     let runtime = crate::runtime()?;
     let delivered: Vec<Delivered> = runtime.block_on(deliver::run(
         client,
@@ -109,6 +109,7 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
         &plan,
         delivery,
         |delivered| {
+            output::checked(delivered.attempt.delivered());
             if args.format == Format::Human {
                 // A closed stdout surfaces at the next write below.
                 let _ = timeline.row(&mut stdout, delivered);
@@ -121,10 +122,48 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
         },
     ));
     let report = StoryReport::new(&info, &url, &composed, &delivered);
+    output::checked(report.ok());
     match args.format {
         Format::Json => output::write_json_line(&mut stdout, &report)?,
         Format::Human => timeline.footer(&mut stdout, &info, &delivered)?,
     }
     stdout.flush()?;
     Ok(Outcome::from_ok(report.ok()))
+}
+
+/// The story file could not be read: under `--format json`, the document the run would have
+/// printed (a dry run's, or a delivery run's when its URL is known) says so before the error.
+fn unreadable(
+    args: &StoryRunArgs,
+    settings: &Settings,
+    seed: Seed,
+    err: anyhow::Error,
+) -> anyhow::Error {
+    let Some(source) = args.story.as_ref() else {
+        return err;
+    };
+    let name = source.default_name();
+    let info = RunInfo {
+        story: &name,
+        file: source.file().map(|path| path.display().to_string()),
+        seed: seed.0,
+        options: Options {
+            shuffle: args.shuffle,
+            duplicates: args.duplicates,
+        },
+        concurrency: args.concurrency.unwrap_or(1),
+        out: args.out.as_ref().map(|dir| dir.display().to_string()),
+    };
+    let sending = !args.dry_run && (args.url.is_some() || args.out.is_none());
+    if !sending {
+        return output::unreadable_document(args.format, err, |unreadable| {
+            super::dry_run::unreadable(&info, unreadable)
+        });
+    }
+    match settings.url(args.url.as_ref()) {
+        Ok(url) => output::unreadable_document(args.format, err, |unreadable| {
+            StoryReport::unreadable(&info, &url.value, unreadable)
+        }),
+        Err(_) => err,
+    }
 }

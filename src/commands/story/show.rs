@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::Outcome;
 use crate::cli::ShowFormat;
-use crate::output::{self, Format, millis};
+use crate::output::{self, Format, UnreadableReport, millis};
 use crate::payload;
 use crate::story::{self, BUILTINS, Seed, Step, Story, StorySource};
 
@@ -72,6 +72,8 @@ struct ShowReport<'a> {
     description: Option<&'a str>,
     file: Option<String>,
     steps: Vec<ShownStep<'a>>,
+    /// The story file, when it could not be read.
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -100,7 +102,22 @@ struct ShownSet<'a> {
 
 /// Runs `story show STORY`.
 pub(super) fn show(source: &StorySource, format: ShowFormat) -> anyhow::Result<Outcome> {
-    let story = story::load(source)?;
+    let json = if format == ShowFormat::Json {
+        Format::Json
+    } else {
+        Format::Human
+    };
+    let story = story::load(source).map_err(|err| {
+        let name = source.default_name();
+        output::unreadable_document(json, err, |unreadable| ShowReport {
+            ok: false,
+            name: &name,
+            description: None,
+            file: source.file().map(|path| path.display().to_string()),
+            steps: Vec::new(),
+            unreadable,
+        })
+    })?;
     // Checked as a run would check it: every link, reference and schema.
     story::compose(&story, Seed::random(), payload::now_millis())?;
     let mut out = std::io::stdout().lock();
@@ -119,6 +136,7 @@ fn report<'a>(story: &'a Story, source: &StorySource) -> ShowReport<'a> {
         description: story.description.as_deref(),
         file: source.file().map(|path| path.display().to_string()),
         steps: story.steps.iter().map(shown_step).collect(),
+        unreadable: Vec::new(),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::capture::{self, Captured, large};
 use crate::cli::{InputFormat, VerifyArgs};
 use crate::payload::envelope_head;
 use crate::secret::Secret;
-use crate::signature::{SignatureProblem, Verdict};
+use crate::signature::{Verdict, VerifyError};
 
 /// Inputs up to this size are read whole; larger ones stream.
 pub(super) const HOLD: usize = 1024 * 1024;
@@ -51,7 +51,7 @@ pub(super) fn verify(
     let Some(streamed) = streamed else {
         return whole(path, head, rest);
     };
-    let mismatch = streamed.verdict == Verdict::Invalid(SignatureProblem::Mismatch);
+    let mismatch = streamed.verdict == Verdict::Invalid(VerifyError::SignatureMismatch);
     if mismatch && file.is_some() {
         // The diagnosis needs the body: read the file again, whole.
         return whole(path, head, rest);

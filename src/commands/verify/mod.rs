@@ -16,7 +16,7 @@ use crate::diagnose::{Cause, Diagnosis, diagnose};
 use crate::input;
 use crate::output::{self, Format};
 use crate::secret::Secret;
-use crate::signature::{SignatureProblem, Verdict, verify};
+use crate::signature::{Verdict, VerifyError, verify};
 
 mod large;
 mod render;
@@ -37,12 +37,16 @@ impl Report {
     }
 
     /// The report of a request in a capture that is not whole.
-    fn broken(source: &str, err: &capture::CaptureError) -> Self {
+    fn broken(broken: &capture::Broken) -> Self {
         Report {
-            source: source.to_string(),
+            source: broken.source.clone(),
             event: None,
             verdict: None,
-            problems: vec![format!("not a whole HTTP request, so not verified: {err}")],
+            problems: vec![format!(
+                "{}, so not verified: {}",
+                broken.what(),
+                broken.error
+            )],
             diagnosis: None,
         }
     }
@@ -58,7 +62,10 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     }
     // The clock is read here, once, so that the checks below stay pure.
     let now_ms = u128::from(crate::payload::now_millis());
-    let bytes = match input::open(path, large::HOLD)? {
+    let opened = input::open(path, large::HOLD).map_err(|err| {
+        output::unreadable_document(args.format, err.into(), render::VerifyReport::unreadable)
+    })?;
+    let bytes = match opened {
         input::Opened::Whole(bytes) => bytes,
         input::Opened::Large { head, rest } => {
             match large::verify(&name, path, head, rest, &args, secrets.all(), now_ms)? {
@@ -74,24 +81,25 @@ pub fn run(args: VerifyArgs, settings: &Settings) -> anyhow::Result<Outcome> {
             check(captured, *is_capture, secrets.all(), now_ms, args.tolerance)
         })
         .collect();
-    if let Some((source, err)) = &broken {
-        reports.push(Report::broken(source, err));
+    if let Some(broken) = &broken {
+        reports.push(Report::broken(broken));
     }
     finish(&args, &reports)
 }
 
 /// Prints the reports; exit 0 only when every one is valid.
 fn finish(args: &VerifyArgs, reports: &[Report]) -> anyhow::Result<Outcome> {
+    let valid = output::checked(reports.iter().all(Report::valid));
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => output::write_json_line(&mut out, &render::VerifyReport::new(reports))?,
         Format::Human => render::human(&mut out, reports)?,
     }
-    Ok(Outcome::from_ok(reports.iter().all(Report::valid)))
+    Ok(Outcome::from_ok(valid))
 }
 
 /// A request of a capture that could not be read after the whole ones: its place and why.
-type Broken = Option<(String, capture::CaptureError)>;
+type Broken = Option<capture::Broken>;
 
 /// The requests in the input, each with whether it is a full captured request (so its headers
 /// are checked) rather than a bare body, and the request that is not whole, if any.
@@ -191,7 +199,7 @@ fn check(
         ));
     }
     let diagnosis = match &verdict {
-        Verdict::Invalid(SignatureProblem::Missing) | Verdict::Valid { .. } => None,
+        Verdict::Invalid(VerifyError::MissingHeader(_)) | Verdict::Valid { .. } => None,
         Verdict::Invalid(_) => match (&whole_body, captured.overflow) {
             (Some(whole), Some(extra)) => match verify(secrets, whole, header.as_deref()) {
                 Verdict::Valid { secret_index } => Some(Diagnosis::explained(

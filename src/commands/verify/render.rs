@@ -8,21 +8,17 @@ use serde::Serialize;
 
 use super::Report;
 use crate::diagnose::{DiagnosisReport, SignatureReport};
+use crate::output::{Counts, UnreadableReport};
 use crate::signature::Verdict;
 
 /// `verify --format json` (schemas/output/verify.schema.json).
 #[derive(Serialize)]
 pub(super) struct VerifyReport<'a> {
     ok: bool,
-    counts: VerifyCounts,
+    counts: Counts,
     requests: Vec<RequestReport<'a>>,
-}
-
-#[derive(Serialize)]
-struct VerifyCounts {
-    requests: usize,
-    valid: usize,
-    invalid: usize,
+    /// The input, when it could not be read (nothing was verified).
+    unreadable: Vec<UnreadableReport>,
 }
 
 #[derive(Serialize)]
@@ -39,15 +35,24 @@ struct RequestReport<'a> {
 impl<'a> VerifyReport<'a> {
     pub(super) fn new(reports: &'a [Report]) -> Self {
         let requests: Vec<RequestReport<'a>> = reports.iter().map(RequestReport::new).collect();
-        let valid = requests.iter().filter(|request| request.ok).count();
+        let counts = Counts::of(
+            ["requests", "valid", "invalid"],
+            requests.iter().map(|request| request.ok),
+        );
         VerifyReport {
-            ok: valid == requests.len(),
-            counts: VerifyCounts {
-                requests: requests.len(),
-                valid,
-                invalid: requests.len() - valid,
-            },
+            ok: counts.all_passed(),
+            counts,
             requests,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The document of a run whose input could not be read.
+    pub(super) fn unreadable(unreadable: Vec<UnreadableReport>) -> Self {
+        VerifyReport {
+            ok: false,
+            unreadable,
+            ..VerifyReport::new(&[])
         }
     }
 }

@@ -33,7 +33,7 @@ function detail(doc) {
 // --- why it was rejected ------------------------------------------------------------------------
 
 function why(doc) {
-  if (doc.ok && !(doc.schema && !doc.schema.ok)) return null;
+  if (doc.accepted && !(doc.schema && !doc.schema.ok)) return null;
   const box = el('div', { class: 'why' });
   box.append(el('p', {}, el('span', { class: 'label', text: (doc.verdict || 'rejected').replace(/_/g, ' ') }), doc.detail || ''));
   const diagnosis = doc.diagnosis;
@@ -178,12 +178,12 @@ function actions(doc) {
 function showResult(node, mode, doc) {
   node.hidden = false;
   const what = mode === 'exact' ? 'Replayed' : 'Re-sent as new';
-  if (doc.error && doc.status === undefined) {
+  if (!doc.ok) {
     node.className = 'result bad';
     node.textContent = `${what}: not sent: ${doc.error.message}`;
     return;
   }
-  node.className = `result ${doc.ok ? 'ok' : 'bad'}`;
+  node.className = `result ${doc.delivered ? 'ok' : 'bad'}`;
   const body = doc.response ? ` ${doc.response.body.slice(0, 120)}` : '';
   const status = doc.status !== null ? `answered ${doc.status} in ${doc.millis} ms${body}` : `no answer: ${doc.error.message}`;
   node.textContent = `${what} to ${doc.url}: ${status}` + (doc.explanation ? ` — ${doc.explanation.message}` : '');

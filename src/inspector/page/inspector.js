@@ -64,14 +64,38 @@ function statusCell(status) {
   return el('td', {}, el('span', { class: `status s${String(status)[0]}`, text: String(status) }));
 }
 
+// An event name that may break after its dot when the list is narrow.
+function eventName(text) {
+  const name = el('span', { class: 'name' });
+  text.split('.').forEach((part, index) => {
+    if (index > 0) name.append('.', el('wbr'));
+    name.append(part);
+  });
+  return name;
+}
+
+// The event and who it is about, and for a failed delivery why, in a line under them. An email
+// may break anywhere; names and reasons only between words.
+function what(record) {
+  const values = KEY_FIELDS.map((key) => (record.fields || {})[key]).filter(Boolean);
+  const who = el('span', { class: 'who' });
+  values.forEach((value, index) => {
+    if (index > 0) who.append(' · ');
+    who.append(el('span', { class: value.includes('@') ? 'email' : null, text: value }));
+  });
+  return el('td', { class: 'event' },
+    eventName(record.event || `${record.method} ${record.path}`),
+    values.length ? who : null,
+    record.reason ? el('div', { class: 'reason', title: record.reason, text: record.reason }) : null);
+}
+
 function row(record) {
   const forward = record.forward;
   const app = !forward ? '' : forward.status !== null ? `→ ${forward.status}` : '→ no answer';
   const tr = el('tr', { 'data-id': record.id, 'data-verdict': record.verdict || '', onclick: () => select(record.id) },
     el('td', { class: 'time', text: time(record) }),
-    el('td', { class: 'event', text: record.event || `${record.method} ${record.path}` }),
-    el('td', { class: 'who', text: KEY_FIELDS.map((key) => (record.fields || {})[key]).filter(Boolean).join(' · ') }),
-    el('td', {}, badges(record)),
+    what(record),
+    el('td', { class: 'checks' }, badges(record)),
     statusCell(record.status),
     el('td', { class: 'num', text: size(record.size) }),
     el('td', { class: `app status ${forward && forward.status !== null && forward.status < 300 ? 's2' : 's5'}`, text: app }));
@@ -179,7 +203,7 @@ function payload(record) {
 function text(record) {
   if (record.lower === undefined) {
     record.lower = [record.body_encoding === 'utf8' ? record.body : '', record.event || '',
-      ...Object.values(record.fields || {}), record.detail || ''].join('\n').toLowerCase();
+      ...Object.values(record.fields || {}), record.detail || '', record.reason || ''].join('\n').toLowerCase();
   }
   return record.lower;
 }

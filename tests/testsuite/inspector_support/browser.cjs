@@ -18,6 +18,7 @@ function rows(page) {
     hidden: tr.hidden,
     badges: [...tr.querySelectorAll('.badge')].map((b) => b.textContent),
     status: tr.querySelector('.status') ? tr.querySelector('.status').textContent : null,
+    reason: tr.querySelector('.reason') ? tr.querySelector('.reason').textContent : null,
     text: tr.textContent,
   })));
 }
@@ -49,6 +50,32 @@ const commands = {
   },
   async eval(page, { js }) {
     return { value: await page.evaluate(js) };
+  },
+  async viewport(page, { width, height }) {
+    await page.setViewportSize({ width, height });
+    await page.waitForTimeout(100);
+    return {};
+  },
+  // What does not fit: a horizontal scrollbar on the page, the list or the detail pane, and
+  // every cell of the list (or a box in one) whose content is wider than the box shows.
+  async layout(page) {
+    return page.evaluate(() => {
+      const wide = (node) => node.scrollWidth > node.clientWidth + 1;
+      const scrollbars = [['page', document.documentElement], ['list', document.querySelector('.list')],
+        ['detail', document.querySelector('#detail')]]
+        .filter(([, node]) => node && !node.hidden && wide(node))
+        .map(([name, node]) => `${name}: ${node.scrollWidth} > ${node.clientWidth}`);
+      const clipped = [];
+      for (const node of document.querySelectorAll('thead th, #rows tr:not([hidden]) td, #rows tr:not([hidden]) td *')) {
+        // Inline boxes have no client width of their own; their cell is measured.
+        if (node.clientWidth === 0) continue;
+        if (wide(node)) {
+          const row = node.closest('tr');
+          clipped.push(`${row.dataset.id ? `#${row.dataset.id}` : 'head'} ${node.className || node.tagName}: "${node.textContent}" needs ${node.scrollWidth}px, has ${node.clientWidth}px`);
+        }
+      }
+      return { scrollbars, clipped };
+    });
   },
   // A picture of the page; `texts` replaces what varies from run to run (ports, temp paths).
   async screenshot(page, { path, texts }) {

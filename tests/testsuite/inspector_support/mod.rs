@@ -262,18 +262,66 @@ pub fn picture_records() -> String {
             "invalid_payload",
         ),
     ];
-    let mut text = String::new();
-    for (time, event, body, signature, status, verdict) in records {
-        let line = json!({
-            "received_at": format!("2026-01-01T{time}Z"), "method": "POST", "path": "/webhook",
-            "headers": [["host", "127.0.0.1:8787"], ["content-type", "application/json"],
-                ["x-webhook-signature", signature], ["x-webhook-event", event],
-                ["user-agent", "TitanCard-Webhooks/1.0"], ["content-length", body.len().to_string()]],
-            "body": String::from_utf8(body.clone()).unwrap(), "body_encoding": "utf8",
-            "status": status, "verdict": verdict,
-        });
-        text.push_str(&format!("{line}\n"));
-    }
+    records
+        .into_iter()
+        .map(|(time, event, body, signature, status, verdict)| {
+            record_line(time, event, body, &signature, status, verdict)
+        })
+        .collect()
+}
+
+/// One `--save` line of a POST to /webhook at `time` (HH:MM:SS.mmm on 2026-01-01).
+fn record_line(
+    time: &str,
+    event: &str,
+    body: &[u8],
+    signature: &str,
+    status: u16,
+    verdict: &str,
+) -> String {
+    let line = json!({
+        "received_at": format!("2026-01-01T{time}Z"), "method": "POST", "path": "/webhook",
+        "headers": [["host", "127.0.0.1:8787"], ["content-type", "application/json"],
+            ["x-webhook-signature", signature], ["x-webhook-event", event],
+            ["user-agent", "TitanCard-Webhooks/1.0"], ["content-length", body.len().to_string()]],
+        "body": String::from_utf8(body.to_vec()).unwrap(), "body_encoding": "utf8",
+        "status": status, "verdict": verdict,
+    });
+    format!("{line}\n")
+}
+
+/// The picture's records and the widest rows a list shows: the longest event name with a long
+/// name and email and a signature nothing explains, a body that is not JSON, and a refused path.
+pub fn layout_records() -> String {
+    let changed = titancard_wh::internals::find("connection.status_changed")
+        .unwrap()
+        .sample
+        .replace(
+            "Jane Doe",
+            "Maximiliane Alexandra Featherstonehaugh-Villanueva",
+        )
+        .replace(
+            "jane@example.com",
+            "maximiliane.featherstonehaugh@enterprise-example.com",
+        );
+    let not_json = b"{\"event\": \"enrichment.completed\", \"timestamp\": 1705420800000,".to_vec();
+    let mut text = picture_records();
+    text.push_str(&record_line(
+        "09:16:00.001",
+        "connection.status_changed",
+        changed.as_bytes(),
+        &expected_signature("whsec_another_secret", changed.as_bytes()),
+        401,
+        "invalid_signature",
+    ));
+    text.push_str(&record_line(
+        "09:16:02.250",
+        "enrichment.completed",
+        &not_json,
+        &expected_signature(CANARY, &not_json),
+        400,
+        "malformed_json",
+    ));
     text
 }
 
