@@ -4,8 +4,8 @@
 //! Exit codes (see `cli::EXIT_CODES`): 0 all good, 1 a check failed, 2 usage or unreadable input.
 //!
 //! Layers point one way: `cli` (what can be typed) → `commands` (one file of glue per command) →
-//! the domain modules (`wire`, `receiver`, `inspector`, `probe`, `story`, `validate`, `capture`,
-//! `diagnose`, `payload`) → the facts (`contract`, `events`, `schema`, `signature`, `headers`,
+//! the domain modules (`wire`, `receiver`, `inspector`, `probe`, `story`, `export`, `validate`,
+//! `capture`, `diagnose`, `payload`) → the facts (`contract`, `events`, `schema`, `signature`, `headers`,
 //! `json_pointer`). `config` resolves every value a command takes from a flag, the environment or
 //! the project file, once, before the command runs. Only `cli` and `output` (for `main`) are
 //! public, and `internals` for the tests and fuzz targets, so the compiler reports any item
@@ -19,6 +19,7 @@ mod contract;
 mod diagnose;
 mod duration;
 mod events;
+mod export;
 mod fields;
 mod headers;
 mod input;

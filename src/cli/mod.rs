@@ -196,6 +196,43 @@ impl SecretArgs {
     }
 }
 
+impl SecretArgs {
+    /// The secret flag given on the command line, if any.
+    pub fn flag_given(&self) -> Option<&'static str> {
+        if !self.secret.is_empty() {
+            Some("--secret")
+        } else {
+            self.secret_file.as_ref().map(|_| "--secret-file")
+        }
+    }
+}
+
+/// The flags of titancard-wh's own sender that `send` and `story` share, as (given, flag, why
+/// it has no place in an export): `--export` refuses each one given.
+pub fn sender_flags(
+    delivery: &DeliveryArgs,
+    shown: [(bool, &'static str); 2],
+    format: crate::output::Format,
+) -> Vec<(bool, &'static str, &'static str)> {
+    use crate::export::why;
+    let secret_flag = delivery.secret.flag_given();
+    let mut flags = vec![
+        (
+            secret_flag.is_some(),
+            secret_flag.unwrap_or("--secret"),
+            why::SECRET,
+        ),
+        (
+            format != crate::output::Format::Human,
+            "--format",
+            why::FORMAT,
+        ),
+        (delivery.trust.cacert.is_some(), "--cacert", why::CACERT),
+    ];
+    flags.extend(shown.map(|(given, flag)| (given, flag, why::SHOWN)));
+    flags
+}
+
 /// Which servers an https delivery trusts, for the commands that send.
 #[derive(Debug, Clone, Args)]
 pub struct TrustArgs {

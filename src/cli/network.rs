@@ -8,6 +8,7 @@ use clap::Args;
 use super::values::{self, HeaderArg};
 use super::{DeliveryArgs, ProbeFormat, SecretArgs, TrustArgs};
 use crate::events::{EventSpec, parse_event};
+use crate::export::{Format as ExportFormat, Weight};
 use crate::output::Format;
 use crate::payload::SetField;
 use crate::payload::field_path::FieldPath;
@@ -28,23 +29,26 @@ use crate::wire::WebhookUrl;
   titancard-wh send connection.created --dry-run
   titancard-wh send connection.created --url URL --retry-schedule 1s,2s,3s
   titancard-wh send --all --url URL --count 10000 --concurrency 64
+  titancard-wh send connection.created card.viewed --weight card.viewed=4 \\
+    --export locust --out locustfile.py    # many machines: see docs/load.md
   titancard-wh --profile staging send --all    # URLs from titancard-wh.toml
 
 Exit codes:
-  0  every delivery got a 2xx answer
+  0  every delivery got a 2xx answer (with --export: the file was written)
   1  a delivery got a non-2xx answer or no answer
   2  usage error, unreadable or invalid payload")]
 pub struct SendArgs {
-    /// The event to send (its sample payload, unless --payload is given)
+    /// The events to send, in the order given (each its sample payload, unless --payload is
+    /// given: then one event)
     #[arg(value_name = "EVENT", value_parser = parse_event, required_unless_present_any = ["all", "payload"])]
-    pub event: Option<&'static EventSpec>,
+    pub events: Vec<&'static EventSpec>,
 
     /// The endpoint to POST to (default: the profile's route for the event, else its url)
     #[arg(short, long, value_name = "URL")]
     pub url: Option<WebhookUrl>,
 
     /// Send every event, in catalogue order
-    #[arg(long, conflicts_with_all = ["event", "payload"])]
+    #[arg(long, conflicts_with_all = ["events", "payload"])]
     pub all: bool,
 
     /// Override a field: PATH=VALUE, VALUE parsed as JSON when it is JSON, else a string
@@ -98,15 +102,14 @@ pub struct SendArgs {
     )]
     pub count: Option<u64>,
 
-    /// Load mode: deliveries in flight at once
+    /// Load mode: deliveries in flight at once (default 1)
     #[arg(
         short = 'c',
         long,
         value_name = "C",
-        default_value_t = 1,
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000),
     )]
-    pub concurrency: usize,
+    pub concurrency: Option<usize>,
 
     /// Load mode: at most this many deliveries per second
     #[arg(long, value_name = "R", value_parser = values::rate)]
@@ -115,6 +118,21 @@ pub struct SendArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Send nothing: write a file that another tool runs to make the deliveries, for load
+    /// beyond one machine (locust: a locustfile; the URL is Locust's --host, the secret
+    /// TITANCARD_WEBHOOK_SECRET at run time)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub export: Option<ExportFormat>,
+
+    /// With --export: how often EVENT is sent against the others, EVENT=N with N from 1 up
+    /// (repeatable; an event without one has weight 1)
+    #[arg(long, value_name = "EVENT=N", value_parser = values::weight)]
+    pub weight: Vec<Weight>,
+
+    /// With --export: write the file here instead of to stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 
     #[command(flatten)]
     pub delivery: DeliveryArgs,

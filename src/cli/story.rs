@@ -7,6 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::DeliveryArgs;
 use super::values;
+use crate::export::Format as ExportFormat;
 use crate::output::Format;
 use crate::story::StorySource;
 use crate::wire::WebhookUrl;
@@ -22,9 +23,11 @@ use crate::wire::WebhookUrl;
   titancard-wh story all-events --url URL --shuffle --duplicates 0.3 --seed 1
   titancard-wh story stories/vip-onboarding.toml --url URL
   titancard-wh story all-events --out DIR --seed 1 --timestamp 1705420800000
+  titancard-wh story contact-lifecycle --export locust --out locustfile.py
 
 Exit codes:
   0  every delivery, re-deliveries included, got a 2xx answer
+     (with --export: the file was written)
   1  a delivery got a non-2xx answer or no answer
   2  usage error, or a story that cannot be read or has an error (nothing sent)"
 )]
@@ -87,15 +90,14 @@ pub struct StoryRunArgs {
     #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = values::fraction)]
     pub duplicates: f64,
 
-    /// Deliveries in flight at once
+    /// Deliveries in flight at once (default 1)
     #[arg(
         short = 'c',
         long,
         value_name = "N",
-        default_value_t = 1,
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024),
     )]
-    pub concurrency: usize,
+    pub concurrency: Option<usize>,
 
     /// Make the run repeatable: the same ids, order and re-deliveries (printed on every run)
     #[arg(long, value_name = "N")]
@@ -114,13 +116,20 @@ pub struct StoryRunArgs {
     pub dry_run: bool,
 
     /// Write each payload to DIR/NN-EVENT.json and every delivery to DIR/deliveries.jsonl
-    /// (a new or empty folder); without --url nothing is sent
+    /// (a new or empty folder); without --url nothing is sent. With --export: the file to
+    /// write instead of stdout
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Send nothing: write a file that another tool runs, each of its users walking the story
+    /// with fresh ids (locust: a locustfile; the URL is Locust's --host, the secret
+    /// TITANCARD_WEBHOOK_SECRET at run time)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub export: Option<ExportFormat>,
 
     #[command(flatten)]
     pub delivery: DeliveryArgs,

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 pub use crate::duration::{duration, positive_duration};
+use crate::events::parse_event;
+use crate::export::{MAX_WEIGHT, Weight};
 use crate::wire::tls::CaCerts;
 
 /// A number of deliveries per second: positive and finite.
@@ -32,6 +34,27 @@ pub fn url_path(text: &str) -> Result<String, String> {
         Err(format!(
             "'{text}' must start with / (did you mean /{text}?)"
         ))
+    }
+}
+
+/// One `--weight EVENT=N`: a catalogue event and a whole number from 1 to `MAX_WEIGHT`.
+pub fn weight(text: &str) -> Result<Weight, String> {
+    let Some((name, number)) = text.split_once('=') else {
+        return Err(format!(
+            "'{text}' is not EVENT=N (such as connection.created=3)"
+        ));
+    };
+    let event = parse_event(name.trim())?;
+    match number.trim().parse::<i64>() {
+        Ok(weight) if (1..=i64::from(MAX_WEIGHT)).contains(&weight) => Ok(Weight {
+            event,
+            weight: weight as u32,
+        }),
+        _ => Err(format!(
+            "the weight of {} must be a whole number from 1 to {MAX_WEIGHT}, not '{}'",
+            event.name,
+            number.trim()
+        )),
     }
 }
 
@@ -77,6 +100,22 @@ mod tests {
         assert_eq!(rate("2.5"), Ok(2.5));
         assert!(fraction("1.5").is_err() && fraction("-0.1").is_err());
         assert_eq!(fraction("0.3"), Ok(0.3));
+    }
+
+    #[test]
+    fn weights_name_an_event_and_a_whole_number_from_one() {
+        let parsed = weight("card.viewed=3").unwrap();
+        assert_eq!((parsed.event.name, parsed.weight), ("card.viewed", 3));
+        assert!(weight("card.viewed").unwrap_err().contains("EVENT=N"));
+        assert!(
+            weight("card.viwed=3")
+                .unwrap_err()
+                .contains("unknown event")
+        );
+        for bad in ["0", "-2", "1.5", "x", "10001"] {
+            let err = weight(&format!("card.viewed={bad}")).unwrap_err();
+            assert!(err.contains("from 1 to 10000"), "{bad}: {err}");
+        }
     }
 
     #[test]

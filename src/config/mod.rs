@@ -26,7 +26,8 @@ pub use discover::FILE_NAME;
 use discover::{CONFIG_ENV, Search};
 use file::Source;
 use model::{ConfigFile, Paths, Profile, SecretRef};
-use origin::{ConfigErrors, Origin, Resolved};
+use origin::ConfigErrors;
+pub use origin::{Origin, Resolved};
 pub use secrets::SecretFlags;
 
 use crate::contract::DELIVERY_DEADLINE;

@@ -10,7 +10,8 @@ use rand::{Rng, RngExt, SeedableRng};
 use super::links::Kind;
 use crate::events;
 
-const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+/// What a fresh id draws its characters from after the prefix.
+pub const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
 /// The seed of a run: the ids, the delivery order and the re-deliveries all follow from it.
 /// ChaCha8 is used because its output is fixed by its definition, not by a library version.
@@ -37,8 +38,15 @@ impl Seed {
     }
 }
 
-/// A fresh id of `kind`, shaped like the reference's sample id of that kind.
-pub fn fresh(kind: Kind, rng: &mut impl Rng) -> String {
+/// The shape of a kind's ids: the sample's leading letter and digits, and its length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    pub prefix: String,
+    pub len: usize,
+}
+
+/// The shape of a fresh id of `kind`, read from the reference's sample id of that kind.
+pub fn shape(kind: Kind) -> Shape {
     let event = kind.opened_by();
     let field = event.id_field();
     let sample = events::find(event.as_str())
@@ -52,11 +60,19 @@ pub fn fresh(kind: Kind, rng: &mut impl Rng) -> String {
         .char_indices()
         .find(|(index, ch)| *index > 0 && !ch.is_ascii_digit())
         .map_or(sample.len(), |(index, _)| index);
-    let mut id = sample[..prefix_len].to_string();
-    while id.len() < sample.len() {
-        id.push(char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]));
+    Shape {
+        prefix: sample[..prefix_len].to_string(),
+        len: sample.len(),
     }
-    id
+}
+
+/// A fresh id of `kind`, shaped like the reference's sample id of that kind.
+pub fn fresh(kind: Kind, rng: &mut impl Rng) -> String {
+    let Shape { mut prefix, len } = shape(kind);
+    while prefix.len() < len {
+        prefix.push(char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]));
+    }
+    prefix
 }
 
 #[cfg(test)]
@@ -78,6 +94,18 @@ mod tests {
         assert!(fresh(Kind::Note, &mut rng).starts_with("n12"));
         assert!(contact.bytes().all(|b| ALPHABET.contains(&b)));
         assert_ne!(contact, "j57xyz789ghi");
+    }
+
+    #[test]
+    fn shapes_are_the_samples_prefix_and_length() {
+        let shape = |kind| {
+            let Shape { prefix, len } = shape(kind);
+            (prefix, len)
+        };
+        assert_eq!(shape(Kind::Contact), ("j57".to_string(), 12));
+        assert_eq!(shape(Kind::Card), ("k57".to_string(), 12));
+        assert_eq!(shape(Kind::Reminder), ("r89".to_string(), 14));
+        assert_eq!(shape(Kind::Note), ("n12".to_string(), 10));
     }
 
     #[test]

@@ -31,7 +31,7 @@ use crate::payload::SetField;
 use crate::payload::field_path::FieldPath;
 pub use builtin::{BUILTINS, Builtin};
 pub use compose::{Composed, compose};
-pub use ids::Seed;
+pub use ids::{ALPHABET, Seed, fresh, shape};
 pub use links::Kind;
 use tree::Source;
 pub use tree::StoryError;
@@ -86,6 +86,16 @@ impl Step {
     pub fn label(&self) -> String {
         format!("step {} ({})", self.number, self.event.name)
     }
+}
+
+/// The things `event` carries and the data field that holds each one's id, in the order `links`
+/// lists them (`reminder.created`: the contact in `connection_id`, then the reminder in `id`).
+pub fn id_fields(event: &EventSpec) -> Vec<(Kind, &'static str)> {
+    links::of(event.kind)
+        .carries
+        .iter()
+        .map(|carry| (carry.kind, carry.id_field()))
+        .collect()
 }
 
 /// One `set` entry: a path and a value (which may hold `${…}` references).

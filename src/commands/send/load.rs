@@ -52,7 +52,7 @@ pub(super) fn run(
         trust: args.delivery.trust.trust(),
         templates,
         count,
-        concurrency: args.concurrency,
+        concurrency: args.concurrency.unwrap_or(1),
         rate: args.rate,
         timeout: settings.timeout(args.delivery.timeout).value,
         first_timestamp,

@@ -1,8 +1,12 @@
-//! `send`: one delivery per selected event (`once`, with `--dry-run` and `--retry`), or load mode
-//! with `--count` (`load`). This file picks one and holds what both build payloads from.
+//! `send`: one delivery per selected event (`once`, with `--dry-run` and `--retry`), load mode
+//! with `--count` (`load`), or a file for another tool to send them with `--export` (`export`).
+//! This file picks one and holds what they build payloads from.
 
+mod export;
 mod load;
 mod once;
+
+use anyhow::bail;
 
 use crate::Outcome;
 use crate::cli::SendArgs;
@@ -13,6 +17,18 @@ use crate::payload::Overrides;
 /// Runs `send`: each event to its URL (`--url`, else the profile's route for it, else the
 /// profile's url).
 pub fn run(args: SendArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    if let Some(format) = args.export {
+        return export::run(&args, settings, format);
+    }
+    if !args.weight.is_empty() {
+        bail!("--weight mixes the events of an export: add --export locust");
+    }
+    if args.out.is_some() {
+        bail!("--out names the file of an export: add --export locust");
+    }
+    if args.payload.is_some() && args.events.len() > 1 {
+        bail!("--payload sends one file: give at most one EVENT with it");
+    }
     let secrets = args.delivery.secret.resolve(settings)?;
     match args.count {
         Some(count) => load::run(&args, settings, count, secrets.primary()),
@@ -20,11 +36,12 @@ pub fn run(args: SendArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     }
 }
 
-/// The events `--all` or EVENT selects, in catalogue order.
+/// The events EVENT… select in the order given, or `--all` in catalogue order.
 fn selected_events(args: &SendArgs) -> Vec<&'static EventSpec> {
-    match args.event {
-        Some(spec) if !args.all => vec![spec],
-        _ => CATALOGUE.iter().collect(),
+    if args.all || args.events.is_empty() {
+        CATALOGUE.iter().collect()
+    } else {
+        args.events.clone()
     }
 }
 

@@ -71,7 +71,7 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
         file: source.file().map(|path| path.display().to_string()),
         seed: seed.0,
         options,
-        concurrency: args.concurrency,
+        concurrency: args.concurrency.unwrap_or(1),
         out: args.out.as_ref().map(|dir| dir.display().to_string()),
     };
     let mut stdout = std::io::stdout().lock();
@@ -98,7 +98,7 @@ pub(super) fn run(args: StoryRunArgs, settings: &Settings) -> anyhow::Result<Out
     }
     let delivery = deliver::Settings {
         timeout: settings.timeout(args.delivery.timeout).value,
-        concurrency: args.concurrency,
+        concurrency: args.concurrency.unwrap_or(1),
     };
     let prefix = format!("      {} ", "|".dimmed());
     let client = Arc::new(args.delivery.trust.client());
@@ -151,7 +151,7 @@ fn unreadable(
             shuffle: args.shuffle,
             duplicates: args.duplicates,
         },
-        concurrency: args.concurrency,
+        concurrency: args.concurrency.unwrap_or(1),
         out: args.out.as_ref().map(|dir| dir.display().to_string()),
     };
     let sending = !args.dry_run && (args.url.is_some() || args.out.is_none());

@@ -10,7 +10,7 @@ pub const CASES: &[Case] = &[
     (
         &["send", "card.creatd"],
         2,
-        "titancard-wh: error: invalid value 'card.creatd' for '[EVENT]': unknown event 'card.creatd': did you mean card.created?\n",
+        "titancard-wh: error: invalid value 'card.creatd' for '[EVENT]...': unknown event 'card.creatd': did you mean card.created?\n",
     ),
     (
         &["send", "card.created", "--url", "localhost:3000/webhook"],
@@ -45,7 +45,7 @@ pub const CASES: &[Case] = &[
     (
         &["send", "--all", "--payload", "body.json"],
         2,
-        "titancard-wh: error: the argument '--all' cannot be used with '--payload <FILE>'\n  usage: titancard-wh send --all [EVENT]\n",
+        "titancard-wh: error: the argument '--all' cannot be used with '--payload <FILE>'\n  usage: titancard-wh send --all [EVENT]...\n",
     ),
     (
         &["frobnicate"],
@@ -407,5 +407,61 @@ pub const CASES: &[Case] = &[
         ],
         2,
         "titancard-wh: error: --profile nope: no profile 'nope' in routed/titancard-wh.toml (its profiles: app)\n",
+    ),
+    (
+        &[
+            "send",
+            "card.viewed",
+            "--weight",
+            "card.viewed=0",
+            "--export",
+            "locust",
+        ],
+        2,
+        "titancard-wh: error: invalid value 'card.viewed=0' for '--weight <EVENT=N>': the weight of card.viewed must be a whole number from 1 to 10000, not '0'\n",
+    ),
+    (
+        &[
+            "send",
+            "card.viewed",
+            "--weight",
+            "card.created=2",
+            "--export",
+            "locust",
+        ],
+        2,
+        "titancard-wh: error: --weight card.created=2: card.created is not among the events exported (card.viewed); name it too, or use --all\n",
+    ),
+    (
+        &["send", "card.viewed", "--export", "locust", "--count", "5"],
+        2,
+        "titancard-wh: error: --count cannot be used with --export: a Locust run lasts its -t/--run-time, or until stopped\n",
+    ),
+    (
+        &["send", "card.viewed", "--export", "k6"],
+        2,
+        "titancard-wh: error: invalid value 'k6' for '--export <FORMAT>' [possible values: locust]\n",
+    ),
+    (
+        &["send", "card.viewed", "--weight", "card.viewed=2"],
+        2,
+        "titancard-wh: error: --weight mixes the events of an export: add --export locust\n",
+    ),
+    (
+        &[
+            "story",
+            "contact-lifecycle",
+            "--export",
+            "locust",
+            "--seed",
+            "1",
+        ],
+        2,
+        "titancard-wh: error: --seed cannot be used with --export: each walk draws its own ids and order; one seed would give every walk the same\n",
+    ),
+    (
+        &["story", "bad-story.toml", "--export", "locust"],
+        2,
+        "titancard-wh: error: bad-story.toml:3:9: step 1: unknown event 'card.creatd': did you mean card.created?\n",
     ),
 ];

@@ -97,7 +97,7 @@ fn from_file(
         .and_then(|value| value.get("event"))
         .and_then(Value::as_str)
         .map(str::to_string);
-    let event = match (args.event, &body_event) {
+    let event = match (args.events.first().copied(), &body_event) {
         (Some(spec), Some(named)) if named != spec.name => {
             output::warning(&format!(
                 "{source} names event '{named}' but X-Webhook-Event will say '{}'",
