@@ -75,11 +75,13 @@ impl Entry {
         let (body, body_encoding) = RequestRecord::encode_body(&exchange.body);
         let verdict = &exchange.verdict;
         // A rejected body was not parsed by the receiver; the page still names its event.
-        let parsed = match &exchange.payload {
+        // The receiver keeps a JSON value only when it needed one; the page reads the rest.
+        let received = exchange.payload.as_ref().and_then(|payload| payload.json());
+        let parsed = match received {
             Some(_) => None,
             None => serde_json::from_slice::<Value>(&exchange.body).ok(),
         };
-        let payload = exchange.payload.as_ref().or(parsed.as_ref());
+        let payload = received.or(parsed.as_ref());
         let signature = signature_of(verdict, secrets, &exchange.headers, &exchange.body);
         let forward = exchange
             .forwarded

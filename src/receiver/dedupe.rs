@@ -16,18 +16,27 @@ use crate::events;
 /// key, a map entry and a ring slot), some 15 MB at most.
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
-/// The key that identifies one delivery: `event`, `timestamp` and the data's own id (the
-/// catalogue's id field of the event: `card_id` for card events, `connection_id` for
-/// `enrichment.completed`, `id` for the others).
-pub fn delivery_key(event: &str, payload: &Value) -> String {
+/// The key that identifies one delivery: `event`, the envelope `timestamp` (as written) and the
+/// data's own id (the library's id field of the event: `card_id` for card events,
+/// `connection_id` for `enrichment.completed`, `id` for the others).
+pub fn delivery_key(event: &str, timestamp: &str, id: &Value) -> String {
+    // JSON-encoding the id keeps `"1"` and `1` apart; NUL cannot occur in an event name.
+    format!("{event}\u{0}{timestamp}\u{0}{id}")
+}
+
+/// `delivery_key` of a payload read as a JSON value.
+pub fn delivery_key_of(payload: &Value) -> String {
+    let event = payload
+        .get("event")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let timestamp = payload.get("timestamp").unwrap_or(&Value::Null);
     let id_field = events::find(event).map_or("id", |spec| spec.id_field);
     let id = payload
         .get("data")
         .and_then(|data| data.get(id_field))
         .unwrap_or(&Value::Null);
-    // JSON-encoding the id keeps `"1"` and `1` apart; NUL cannot occur in an event name.
-    format!("{event}\u{0}{timestamp}\u{0}{id}")
+    delivery_key(event, &timestamp.to_string(), id)
 }
 
 /// The last `capacity` accepted keys, oldest forgotten first (a ring in insertion order plus a map
@@ -104,12 +113,9 @@ mod tests {
         let card = serde_json::json!({"event":"card.viewed","timestamp":5,"data":{"card_id":"k1"}});
         let enrich = serde_json::json!({"event":"enrichment.completed","timestamp":5,"data":{"connection_id":"j1"}});
         let conn = serde_json::json!({"event":"note.added","timestamp":5,"data":{"id":"j1","connection_id":"x"}});
-        assert_eq!(
-            delivery_key("card.viewed", &card),
-            "card.viewed\u{0}5\u{0}\"k1\""
-        );
-        assert!(delivery_key("enrichment.completed", &enrich).ends_with("\"j1\""));
-        assert!(delivery_key("note.added", &conn).ends_with("\"j1\""));
+        assert_eq!(delivery_key_of(&card), "card.viewed\u{0}5\u{0}\"k1\"");
+        assert!(delivery_key_of(&enrich).ends_with("\"j1\""));
+        assert!(delivery_key_of(&conn).ends_with("\"j1\""));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::payload::Payload;
 use bytes::Bytes;
-use serde_json::Value;
 
 use super::verdict::Verdict;
 use crate::headers::Headers;
@@ -23,7 +23,7 @@ pub struct Exchange {
     /// The body exactly as received (empty when it was refused before being read).
     pub body: Bytes,
     /// The body parsed, when it got that far.
-    pub payload: Option<Value>,
+    pub payload: Option<Payload>,
     pub verdict: Verdict,
     /// The status answered.
     pub status: u16,
@@ -41,10 +41,15 @@ pub struct Forwarded {
 impl Exchange {
     /// The event the body names, when it parsed.
     pub fn event(&self) -> Option<&str> {
+        self.payload.as_ref().and_then(Payload::event)
+    }
+
+    /// The payload's identifying data fields (names, emails), when it parsed.
+    pub fn key_fields(&self) -> Vec<(&'static str, String)> {
         self.payload
             .as_ref()
-            .and_then(|payload| payload.get("event"))
-            .and_then(Value::as_str)
+            .map(Payload::key_fields)
+            .unwrap_or_default()
     }
 
     /// The time received, as RFC 3339 UTC with milliseconds.

@@ -14,8 +14,8 @@ use hyper::{Method, Request, Response, header};
 use serde_json::Value;
 
 use super::Shared;
-use super::dedupe::delivery_key;
 use super::exchange::{Exchange, Forwarded};
+use super::payload::{self, Payload};
 use super::verdict::{ACCEPTED_BODY, DUPLICATE_BODY, Verdict};
 use crate::contract::{HEADER_EVENT, HEADER_SIGNATURE};
 use crate::headers::Headers;
@@ -26,7 +26,7 @@ struct Judgement {
     verdict: Verdict,
     status: u16,
     body: Bytes,
-    payload: Option<Value>,
+    payload: Option<Payload>,
     /// The dedupe key reserved for this request, to release if it is not acknowledged.
     key: Option<String>,
     /// The `--forward-to` app's answer (its body is relayed as is), or why none came.
@@ -34,7 +34,7 @@ struct Judgement {
 }
 
 impl Judgement {
-    fn rejected(verdict: Verdict, body: Bytes, payload: Option<Value>) -> Self {
+    fn rejected(verdict: Verdict, body: Bytes, payload: Option<Payload>) -> Self {
         Judgement {
             status: verdict.default_status(),
             verdict,
@@ -189,33 +189,37 @@ fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Judgement 
             return Judgement::rejected(Verdict::InvalidSignature(problem), body, None);
         }
     };
-    let payload: Value = match serde_json::from_slice(&body) {
-        Ok(payload) => payload,
-        Err(err) => {
-            let verdict = Verdict::MalformedJson(err.to_string());
-            return Judgement::rejected(verdict, body, None);
+    // A conforming event needs no JSON document and no schema walk; anything else is judged
+    // by the schema, whose messages say what is wrong.
+    let payload = match payload::conforming(&body) {
+        Some(event) => Payload::Event(Box::new(event)),
+        None => {
+            let value: Value = match serde_json::from_slice(&body) {
+                Ok(value) => value,
+                Err(err) => {
+                    let verdict = Verdict::MalformedJson(err.to_string());
+                    return Judgement::rejected(verdict, body, None);
+                }
+            };
+            let violations = schema::validate_payload(&value, false);
+            if !violations.is_empty() {
+                let verdict = Verdict::InvalidPayload(violations);
+                return Judgement::rejected(verdict, body, Some(Payload::Json(value)));
+            }
+            Payload::Json(value)
         }
     };
-    let violations = schema::validate_payload(&payload, false);
-    if !violations.is_empty() {
-        let verdict = Verdict::InvalidPayload(violations);
-        return Judgement::rejected(verdict, body, Some(payload));
-    }
-    let body_event = payload
-        .get("event")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let body_event = payload.event().unwrap_or_default();
     if let Some(header_event) = headers.get(HEADER_EVENT)
         && header_event != body_event
     {
         let verdict = Verdict::EventMismatch {
             header: header_event.to_string(),
-            body: body_event,
+            body: body_event.to_string(),
         };
         return Judgement::rejected(verdict, body, Some(payload));
     }
-    let key = delivery_key(&body_event, &payload);
+    let key = payload.delivery_key();
     if !shared.remember(&key) {
         let verdict = Verdict::Duplicate { secret_index };
         return Judgement::rejected(verdict, body, Some(payload));
@@ -240,7 +244,7 @@ async fn answer(shared: &Shared, headers: &Headers, mut judgement: Judgement) ->
             judgement.verdict = Verdict::SimulatedFailure;
         }
     } else if let Some((forwarder, url)) = shared.forwarder.as_ref().and_then(|forwarder| {
-        let event = judgement.payload.as_ref()?.get("event")?.as_str()?;
+        let event = judgement.payload.as_ref()?.event()?;
         Some((forwarder, forwarder.target(event)?))
     }) {
         let started = Instant::now();

@@ -9,21 +9,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::exchange::{Exchange, Forwarded};
+use super::payload::{self, Payload};
 use super::verdict::Verdict;
 use crate::headers::Headers;
 use crate::output::truncate_for_display;
 use crate::wire::explain;
 use crate::wire::report::ExchangeReport;
-
-/// The data fields shown on a request's line, in this order, when the payload has them.
-const KEY_FIELDS: [&str; 6] = [
-    "full_name",
-    "name",
-    "card_name",
-    "contact_name",
-    "email",
-    "contact_email",
-];
 
 /// How much of the app's answer a line shows.
 const ANSWER_PREVIEW_CHARS: usize = 120;
@@ -54,7 +45,8 @@ pub fn human(exchange: &Exchange, secret_count: usize, verbose: bool) -> String 
     if let Some(event) = exchange.event() {
         let _ = write!(line, "{} ", event.bold());
     }
-    let fields: Vec<String> = key_fields(exchange.payload.as_ref())
+    let fields: Vec<String> = exchange
+        .key_fields()
         .into_iter()
         .map(|(_, value)| value)
         .collect();
@@ -133,7 +125,7 @@ fn request_text(exchange: &Exchange) -> String {
     text.push_str(&headers_and_body(
         &exchange.headers,
         &exchange.body,
-        exchange.payload.as_ref(),
+        exchange.payload.as_ref().and_then(Payload::json),
         "    ",
     ));
     text
@@ -198,7 +190,7 @@ pub fn json(exchange: &Exchange) -> String {
         method: &exchange.method,
         path: &exchange.path,
         event: exchange.event(),
-        fields: key_fields(exchange.payload.as_ref()).into_iter().collect(),
+        fields: exchange.key_fields().into_iter().collect(),
         ok: exchange.verdict.secret_index().is_some(),
         verdict: exchange.verdict.name(),
         detail: exchange.verdict.detail(),
@@ -212,22 +204,9 @@ pub fn json(exchange: &Exchange) -> String {
     serde_json::to_string(&line).expect("a request line always serializes")
 }
 
-/// The payload's identifying data fields (name, email), as display strings, in `KEY_FIELDS`
-/// order.
+/// The identifying data fields (names, emails) of a JSON payload, as display strings.
 pub fn key_fields(payload: Option<&Value>) -> Vec<(&'static str, String)> {
-    let data = payload
-        .and_then(|payload| payload.get("data"))
-        .and_then(Value::as_object);
-    let Some(data) = data else {
-        return Vec::new();
-    };
-    KEY_FIELDS
-        .iter()
-        .filter_map(|name| match data.get(*name)? {
-            Value::String(text) => Some((*name, text.clone())),
-            _ => None,
-        })
-        .collect()
+    payload.map(payload::json_key_fields).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod handle;
 mod lines;
 mod linger;
 pub mod observer;
+mod payload;
 mod printer;
 mod save;
 pub mod simulate;
