@@ -513,7 +513,15 @@ fn the_page_in_chromium_shows_deliveries_live_replays_and_filters() {
         detail.contains("the body gained a trailing newline"),
         "{detail}"
     );
-    let picture = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/inspector.png");
+    // Written under target/ so that a test run leaves the checkout as it was;
+    // TITANCARD_WRITE_DOCS=1 writes the README's copy in docs/.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let picture = if std::env::var_os("TITANCARD_WRITE_DOCS").is_some() {
+        root.join("docs/inspector.png")
+    } else {
+        std::fs::create_dir_all(root.join("target/screenshots")).unwrap();
+        root.join("target/screenshots/inspector.png")
+    };
     let texts = json!({
         "#receiver": "http://127.0.0.1:8787/webhook",
         "#save-file": "events.jsonl",
