@@ -70,14 +70,13 @@ impl Saver {
     ///
     /// The caller must run this to completion (the receiver runs each request in a task of its
     /// own): the first request of a batch writes it for all the others, which wait for it.
-    pub async fn append(&self, record: &impl serde::Serialize) -> io::Result<()> {
-        // Serialised outside the lock: a large body must not hold up the requests joining.
-        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
-        line.push(b'\n');
+    /// `line` is one whole JSON line, newline included (`RecordLine::to_line`), made by the
+    /// caller outside the lock: a large body must not hold up the requests joining.
+    pub async fn append(&self, line: &[u8]) -> io::Result<()> {
         let (written, first) = {
             let mut batch = lock(&self.batch);
             let first = batch.lines.is_empty();
-            batch.lines.extend_from_slice(&line);
+            batch.lines.extend_from_slice(line);
             (batch.written.clone(), first)
         };
         if first {
@@ -130,6 +129,13 @@ mod tests {
         }
     }
 
+    /// `record(path)` as the line the receiver appends.
+    fn line(path: &str) -> Vec<u8> {
+        let mut line = serde_json::to_vec(&record(path)).unwrap();
+        line.push(b'\n');
+        line
+    }
+
     /// Appends one record per task, all at once, on a runtime like listen's.
     fn append_concurrently(saver: Saver, count: usize) -> Vec<io::Result<()>> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -141,7 +147,7 @@ mod tests {
             let tasks: Vec<_> = (0..count)
                 .map(|index| {
                     let saver = saver.clone();
-                    tokio::spawn(async move { saver.append(&record(&format!("/{index}"))).await })
+                    tokio::spawn(async move { saver.append(&line(&format!("/{index}"))).await })
                 })
                 .collect();
             let mut results = Vec::new();
