@@ -167,6 +167,14 @@ pub struct JsonError {
 }
 
 impl JsonError {
+    pub(crate) fn new(message: String, line: usize, column: usize) -> JsonError {
+        JsonError {
+            message,
+            line,
+            column,
+        }
+    }
+
     /// The 1-based line of the body where parsing stopped.
     pub fn line(&self) -> usize {
         self.line

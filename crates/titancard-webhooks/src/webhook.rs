@@ -265,22 +265,37 @@ pub(crate) fn parse_signature_header(value: Option<&str>) -> Result<Signature, V
 /// ```
 pub fn parse_event(body: &[u8]) -> Result<Event, VerifyError> {
     // Checking the UTF-8 once, over the whole body, costs less than serde_json's check of each
-    // string; a body that is not UTF-8 is read as bytes, for serde_json's error and its place.
-    let parsed = match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str::<Event>(text),
-        Err(_) => serde_json::from_slice::<Event>(body),
-    };
+    // string, and one reader type keeps one copy of each event's parser in the binary.
+    let text =
+        std::str::from_utf8(body).map_err(|err| VerifyError::NotJson(not_utf8(body, &err)))?;
+    let parsed = serde_json::from_str::<Event>(text);
     parsed.map_err(|err| {
         if !err.is_data() {
             return VerifyError::NotJson(JsonError::from(err));
         }
         // A data error may come before a syntax error further on: only a body that is JSON
         // throughout is "JSON, but not an event".
-        match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        match serde_json::from_str::<serde::de::IgnoredAny>(text) {
             Ok(_) => VerifyError::NotAnEvent(JsonError::from(err)),
             Err(syntax) => VerifyError::NotJson(JsonError::from(syntax)),
         }
     })
+}
+
+/// Where a body stops being UTF-8, in serde_json's words for it.
+fn not_utf8(body: &[u8], err: &std::str::Utf8Error) -> JsonError {
+    let before = &body[..err.valid_up_to()];
+    let line = 1 + before.iter().filter(|&&byte| byte == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |at| at + 1);
+    let column = before.len() - line_start + 1;
+    JsonError::new(
+        format!("invalid unicode code point at line {line} column {column}"),
+        line,
+        column,
+    )
 }
 
 fn check_tolerance(

@@ -130,6 +130,20 @@ fn the_signature_is_checked_before_the_body_is_parsed() {
 }
 
 #[test]
+fn a_body_that_is_not_utf8_is_not_json_at_its_place() {
+    let body = b"{\"event\":\"card.created\",\n\"data\":\"ab\xffcd\"}";
+    let err = titancard_webhooks::parse_event(body).unwrap_err();
+    let VerifyError::NotJson(json) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((json.line(), json.column()), (2, 11), "{err}");
+    assert!(
+        err.to_string()
+            .contains("invalid unicode code point at line 2 column 11")
+    );
+}
+
+#[test]
 fn hostile_input_gets_an_error_never_a_panic() {
     let nested = "[".repeat(100_000);
     let deep_object = format!(
