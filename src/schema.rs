@@ -5,6 +5,7 @@
 //! DESIGN "Schemas": a key the reference's example shows is required; unknown keys are allowed,
 //! and rejected under `--strict` (every object schema gets `additionalProperties: false`).
 
+mod conforming;
 mod message;
 pub(crate) mod openapi;
 
@@ -16,6 +17,7 @@ use serde_json::{Map, Value, json};
 
 use crate::events::{self, CATALOGUE, EventSpec};
 use crate::json_pointer;
+pub use conforming::conforming;
 
 /// The file name of the schema that validates any of the 14 events by dispatching on `event`.
 pub const BUNDLE_FILE: &str = "titancard-webhook.schema.json";

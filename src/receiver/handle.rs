@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::Shared;
 use super::exchange::{Exchange, Forwarded};
-use super::payload::{self, Payload};
+use super::payload::Payload;
 use super::verdict::{ACCEPTED_BODY, DUPLICATE_BODY, Verdict};
 use crate::contract::{HEADER_EVENT, HEADER_SIGNATURE};
 use crate::headers::Headers;
@@ -191,7 +191,7 @@ fn check_delivery(shared: &Shared, headers: &Headers, body: Bytes) -> Judgement 
     };
     // A conforming event needs no JSON document and no schema walk; anything else is judged
     // by the schema, whose messages say what is wrong.
-    let payload = match payload::conforming(&body) {
+    let payload = match schema::conforming(&body) {
         Some(event) => Payload::Event(Box::new(event)),
         None => {
             let value: Value = match serde_json::from_slice(&body) {
