@@ -35,6 +35,7 @@ mod openapi;
 mod peer_receivers;
 mod precommit;
 mod probe;
+mod reference;
 mod replay;
 mod schema_peers;
 mod secret_hygiene;
