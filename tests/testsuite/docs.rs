@@ -20,6 +20,7 @@ macro_rules! pages {
 
 pages! {
     readme => "README.md",
+    send_guide => "docs/send.md",
     library_readme => "crates/titancard-webhooks/README.md",
 }
 

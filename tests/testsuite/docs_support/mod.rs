@@ -166,7 +166,7 @@ impl Run {
             .shell
             .run(&command)
             .map_err(|err| format!("`{shown}`: {err}"))?;
-        self.compare(&example.expected, &output)
+        self.compare(example.line, &example.expected, &output)
             .map_err(|diff| format!("`{shown}` prints what the page does not show:\n{diff}"))?;
         let shown_next = next.is_some_and(|next| next.command.trim() == "echo $?");
         if status != 0 && !shown_next {
@@ -182,14 +182,16 @@ impl Run {
     fn stop_servers(&mut self, failures: &mut Vec<String>) {
         for (example, server) in std::mem::take(&mut self.servers) {
             let shown = first_line(&example.command);
-            let expected: Vec<String> = example
+            let mut expected: Vec<String> = example
                 .expected
                 .iter()
                 .filter(|line| *line != "^C")
                 .cloned()
                 .collect();
+            // `...` before and after `^C` are one run of any lines.
+            expected.dedup_by(|line, before| line == "..." && before == "...");
             let result = self.shell.stop_server(&server).and_then(|output| {
-                self.compare(&expected, &output).map_err(|diff| {
+                self.compare(example.line, &expected, &output).map_err(|diff| {
                     format!("the server `{shown}` printed what the page does not show:\n{diff}")
                 })
             });
@@ -209,13 +211,17 @@ impl Run {
     }
 
     /// Compares what a command printed with what the page shows; the difference, if any.
-    fn compare(&self, expected: &[String], output: &str) -> Result<(), String> {
+    fn compare(&self, line: usize, expected: &[String], output: &str) -> Result<(), String> {
         let output = self
             .ports
             .iter()
             .fold(output.to_string(), |text, (documented, free)| {
                 replace_number(&text, &free.to_string(), &documented.to_string(), true)
             });
+        // For writers: TITANCARD_DOCS_SHOW=1 prints what each command printed, to paste.
+        if std::env::var_os("TITANCARD_DOCS_SHOW").is_some() {
+            eprintln!("----- {}:{line}\n{output}", self.name);
+        }
         let mut redactions = snapbox::Redactions::new();
         redactions.insert("[CWD]", self.work.clone()).unwrap();
         redactions.insert("[HOME]", self.home.clone()).unwrap();
