@@ -21,6 +21,7 @@ macro_rules! pages {
 pages! {
     readme => "README.md",
     send_guide => "docs/send.md",
+    rejected_guide => "docs/rejected.md",
     library_readme => "crates/titancard-webhooks/README.md",
 }
 
