@@ -22,6 +22,12 @@ pages! {
     readme => "README.md",
     send_guide => "docs/send.md",
     rejected_guide => "docs/rejected.md",
+    listen_guide => "docs/listen.md",
+    output_page => "docs/output.md",
+    development_page => "docs/development.md",
+    security_page => "docs/security.md",
+    performance_page => "docs/performance.md",
+    rust_guide => "docs/rust.md",
     library_readme => "crates/titancard-webhooks/README.md",
 }
 
