@@ -28,6 +28,12 @@ pages! {
     security_page => "docs/security.md",
     performance_page => "docs/performance.md",
     rust_guide => "docs/rust.md",
+    ci_guide => "docs/ci.md",
+    team_guide => "docs/team.md",
+    stories_guide => "docs/stories.md",
+    install_page => "docs/install.md",
+    guides_index => "docs/README.md",
+    load_guide => "docs/load.md",
     library_readme => "crates/titancard-webhooks/README.md",
 }
 
