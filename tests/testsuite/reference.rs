@@ -47,6 +47,15 @@ const GUIDES: [(&str, &str, &str); 14] = [
     ("man", "Install", "../install.md#manual-pages"),
 ];
 
+/// The title and link of the guide to the command `name`.
+fn guide(name: &str) -> (&'static str, &'static str) {
+    GUIDES
+        .iter()
+        .find(|(command, _, _)| *command == name)
+        .map(|(_, title, link)| (*title, *link))
+        .unwrap_or_else(|| panic!("GUIDES names no guide for `{name}`"))
+}
+
 /// Every command's words below `titancard-wh` (`[]`, `["send"]`, `["events", "show"]`), depth
 /// first, without clap's `help`.
 fn command_paths() -> Vec<Vec<String>> {
@@ -97,11 +106,7 @@ fn reference_pages() -> BTreeMap<String, String> {
         .filter(|sub| sub.get_name() != "help")
     {
         let name = sub.get_name();
-        let (title, link) = GUIDES
-            .iter()
-            .find(|(command, _, _)| *command == name)
-            .map(|(_, title, link)| (*title, *link))
-            .unwrap_or_else(|| panic!("GUIDES names no guide for `{name}`"));
+        let (title, link) = guide(name);
         let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
         index.push_str(&format!(
             "| [`{name}`]({name}.md) | {about} | [{title}]({link}) |\n"
@@ -121,11 +126,7 @@ fn reference_pages() -> BTreeMap<String, String> {
             help(&path, "--help")
         );
         let page = pages.entry(format!("{top}.md")).or_insert_with(|| {
-            let (title, link) = GUIDES
-                .iter()
-                .find(|(command, _, _)| command == top)
-                .map(|(_, title, link)| (*title, *link))
-                .unwrap();
+            let (title, link) = guide(top);
             format!(
                 "{note}{{SECTION}}\nIn use: [{title}]({link}). All commands: \
                  [the reference](README.md).\n"

@@ -191,9 +191,10 @@ impl Run {
             // `...` before and after `^C` are one run of any lines.
             expected.dedup_by(|line, before| line == "..." && before == "...");
             let result = self.shell.stop_server(&server).and_then(|output| {
-                self.compare(example.line, &expected, &output).map_err(|diff| {
-                    format!("the server `{shown}` printed what the page does not show:\n{diff}")
-                })
+                self.compare(example.line, &expected, &output)
+                    .map_err(|diff| {
+                        format!("the server `{shown}` printed what the page does not show:\n{diff}")
+                    })
             });
             if let Err(failure) = result {
                 failures.push(format!("{}:{}: {failure}", self.name, example.line));
