@@ -153,7 +153,7 @@ pub fn read(path: Option<&Path>) -> Result<Vec<u8>, Unreadable> {
 /// How much of a streamed input is read at a time. With the reading and the hashing on two
 /// threads, a 100 MB verify took 90, 77, 77 and 75 ms with chunks of 64 KiB (1,500 hand-overs
 /// between the threads), 256 KiB, 512 KiB and 1 MiB (2 MiB more memory), against 83 ms on one
-/// thread with 64 KiB chunks, on the machine of README "Performance".
+/// thread with 64 KiB chunks, on the machine of docs/performance.md.
 pub const CHUNK: usize = 256 * 1024;
 
 /// How many chunk buffers go round between the reading and the consuming thread.

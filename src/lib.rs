@@ -115,6 +115,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => commands::demo::run(args),
         Command::Config(args) => commands::config::run(args, &request),
         Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(args),
     }
 }
 

@@ -9,7 +9,7 @@ use titancard_wh::output;
 /// mimalloc rather than the system allocator: `listen` allocates a few dozen small objects per
 /// request on two threads, and glibc's malloc was a fifth of its time (lock contention between
 /// the threads included); mimalloc's thread-local heaps take a fifth off the CPU time of each
-/// request (README "Performance") for under 0.3 ms more start-up.
+/// request (docs/performance.md) for under 0.3 ms more start-up.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

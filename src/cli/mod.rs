@@ -25,8 +25,8 @@ mod values;
 pub use config::{ConfigAction, ConfigArgs, ConfigShowArgs};
 pub use network::{DemoArgs, ListenArgs, ProbeArgs, ReplayArgs, SendArgs};
 pub use offline::{
-    CompletionsArgs, EventsAction, EventsArgs, InputFormat, SchemaArgs, SignArgs, ValidateArgs,
-    VerifyArgs,
+    CompletionsArgs, EventsAction, EventsArgs, InputFormat, ManArgs, SchemaArgs, SignArgs,
+    ValidateArgs, VerifyArgs,
 };
 pub use parse_error::parse_error;
 pub use story::{ShowFormat, StoryAction, StoryArgs, StoryRunArgs};
@@ -47,24 +47,25 @@ macro_rules! exit_codes {
 pub const EXIT_CODES: &str = exit_codes!();
 
 const MAIN_AFTER_HELP: &str = concat!(
-    "Examples:
-  titancard-wh demo
-  titancard-wh events show connection.created
-  titancard-wh send connection.created --url http://localhost:3000/webhook
-  titancard-wh verify capture.http --secret whsec_test
-  titancard-wh validate payloads/ --strict --format github
-  titancard-wh listen --port 8787 --secret whsec_test --save events.jsonl
-  titancard-wh probe --url http://localhost:3000/webhook --secret whsec_test
-  titancard-wh story contact-lifecycle --url URL --shuffle --duplicates 0.3
-
-URLs, the secret's source and listen's settings can come from a project file,
+    "URLs, the secret's source and listen's settings can come from a project file,
 titancard-wh.toml (titancard-wh config init writes one; config show --origin
 prints what is used and why). Every value: a flag, then the environment, then
 the profile, then the default. The secret: --secret, --secret-file FILE, the
 profile's secret_env or secret_file, then TITANCARD_WEBHOOK_SECRET.
 
+Each command's --help ends with examples; titancard-wh man COMMAND prints its
+manual page. Guides: https://github.com/titancard/titancard-wh/tree/main/docs
+
 ",
-    exit_codes!()
+    exit_codes!(),
+    "
+
+Examples:
+  titancard-wh demo
+  titancard-wh send connection.created --url http://localhost:3000/webhook
+  titancard-wh listen --secret whsec_test --save events.jsonl
+  titancard-wh verify capture.http --secret whsec_test
+  titancard-wh validate payloads/ --strict --format github"
 );
 
 /// The heading the global flags that pick the project file are listed under.
@@ -72,7 +73,12 @@ const PROJECT_FILE: &str = "Project file";
 
 /// Build, sign, send, verify and validate TitanCard webhooks.
 #[derive(Debug, Parser)]
-#[command(name = "titancard-wh", version, propagate_version = true, after_help = MAIN_AFTER_HELP)]
+#[command(
+    name = "titancard-wh",
+    version,
+    propagate_version = true,
+    after_long_help = MAIN_AFTER_HELP
+)]
 pub struct Cli {
     /// When to colour output: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, global = true)]
@@ -124,6 +130,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+    /// Print the manual page of titancard-wh or of one command (roff, for man)
+    Man(ManArgs),
 }
 
 impl Cli {
@@ -296,17 +304,18 @@ mod tests {
     /// An example that wraps on an 80-column terminal breaks in the middle of a command.
     #[test]
     fn help_examples_fit_80_columns() {
-        let command = Cli::command();
-        let mut all = vec![&command];
-        all.extend(command.get_subcommands());
-        for command in all {
+        fn check(command: &clap::Command, name: &str) {
             let text = command
-                .get_after_help()
+                .get_after_long_help()
                 .map(ToString::to_string)
                 .unwrap_or_default();
             for line in text.lines() {
-                assert!(line.chars().count() <= 80, "{}: {line}", command.get_name());
+                assert!(line.chars().count() <= 80, "{name}: {line}");
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{name} {}", sub.get_name()));
             }
         }
+        check(&Cli::command(), "titancard-wh");
     }
 }

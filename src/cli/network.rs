@@ -17,26 +17,18 @@ use crate::receiver::dedupe::DEFAULT_CAPACITY;
 use crate::wire::WebhookUrl;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  titancard-wh send connection.created --url http://localhost:3000/webhook \\
-    --secret whsec_test
-  titancard-wh send card.updated --url URL --set data.title=CTO \\
-    --set 'data.changed_fields=[\"title\"]'
-  titancard-wh send connection.created --url URL --set data.phone=null \\
-    --unset 'data.tags[1]'
-  titancard-wh send --all --url URL
-  titancard-wh send connection.created --payload my-event.json --url URL
-  titancard-wh send connection.created --dry-run
-  titancard-wh send connection.created --url URL --retry-schedule 1s,2s,3s
-  titancard-wh send --all --url URL --count 10000 --concurrency 64
-  titancard-wh send connection.created card.viewed --weight card.viewed=4 \\
-    --export locust --out locustfile.py    # many machines: see docs/load.md
-  titancard-wh --profile staging send --all    # URLs from titancard-wh.toml
-
-Exit codes:
+#[command(after_long_help = "Exit codes:
   0  every delivery got a 2xx answer (with --export: the file was written)
   1  a delivery got a non-2xx answer or no answer
-  2  usage error, unreadable or invalid payload")]
+  2  usage error, unreadable or invalid payload
+
+Examples:
+  titancard-wh send connection.created --url http://localhost:3000/webhook \\
+    --secret whsec_test
+  titancard-wh send card.updated --url URL --set data.title=CTO --dry-run
+  titancard-wh send --payload my-event.json --url URL
+  titancard-wh send --all --url URL --count 10000 --concurrency 64
+  titancard-wh send --all --export locust --out locustfile.py    # docs/load.md")]
 pub struct SendArgs {
     /// The events to send, in the order given (each its sample payload, unless --payload is
     /// given: then one event)
@@ -139,18 +131,17 @@ pub struct SendArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  titancard-wh listen --secret whsec_test
-  titancard-wh listen --port 0 --secret whsec_test --save events.jsonl
+#[command(after_long_help = "Exit codes:
+  0  stopped by Ctrl-C or SIGTERM
+  2  usage error, or the address cannot be bound
+
+Examples:
+  titancard-wh listen --secret whsec_test --save events.jsonl
   titancard-wh listen --secret whsec_test \\
     --forward-to http://localhost:3000/webhook
   titancard-wh listen --secret whsec_test --fail-first 2 --delay 2s
   titancard-wh listen --secret whsec_test --save events.jsonl --ui
-  titancard-wh listen    # port, save file, secret, relay from titancard-wh.toml
-
-Exit codes:
-  0  stopped by Ctrl-C or SIGTERM
-  2  usage error, or the address cannot be bound")]
+  titancard-wh listen    # port, save file, secret, relay from titancard-wh.toml")]
 pub struct ListenArgs {
     /// The address to bind (loopback by default; anything else exposes the receiver)
     #[arg(long, value_name = "HOST", default_value = "127.0.0.1")]
@@ -237,16 +228,16 @@ pub struct ListenArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_long_help = "Exit codes:
+  0  every case passed
+  1  a case failed
+  2  usage error
+
+Examples:
   titancard-wh probe --url http://localhost:3000/webhook --secret whsec_test
   titancard-wh probe --url URL --event connection.created \\
     --format junit > probe.xml
-  titancard-wh probe --url URL --case truncated-signature --curl
-
-Exit codes:
-  0  every case passed
-  1  a case failed
-  2  usage error")]
+  titancard-wh probe --url URL --case truncated-signature --curl")]
 pub struct ProbeArgs {
     /// The endpoint under test (default: the profile's url)
     #[arg(short, long, value_name = "URL")]
@@ -274,14 +265,15 @@ pub struct ProbeArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  titancard-wh replay events.jsonl --url http://localhost:3000/webhook
-  titancard-wh replay capture.http --url URL --resign --secret whsec_new
-
-Exit codes:
+#[command(after_long_help = "Exit codes:
   0  every request got a 2xx answer
   1  a request got a non-2xx answer or no answer
-  2  usage error or unreadable input")]
+  2  usage error or unreadable input
+
+Examples:
+  titancard-wh replay events.jsonl --url http://localhost:3000/webhook
+  titancard-wh replay capture.http --url URL --resign --secret whsec_new
+  titancard-wh replay out/01-connection.created.json --url URL --resign")]
 pub struct ReplayArgs {
     /// A listen --save file (JSON Lines), a raw HTTP capture, or with --resign a bare payload
     /// file (a story --out fixture)
@@ -305,6 +297,13 @@ pub struct ReplayArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_long_help = "Exit codes:
+  0  all 14 events were delivered, signed and verified end to end
+  1  an event failed on the way
+
+Examples:
+  titancard-wh demo
+  titancard-wh demo --format json")]
 pub struct DemoArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]

@@ -1,5 +1,5 @@
 //! Arguments of the commands that work on local input: `events`, `schema`, `sign`, `verify`,
-//! `validate`, `completions`.
+//! `validate`, `completions`, `man`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,9 +13,11 @@ use crate::output::Format;
 use crate::wire::WebhookUrl;
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  titancard-wh events\n  titancard-wh events show card.viewed\n  titancard-wh events show card.viewed --body > card.viewed.json"
-)]
+#[command(after_long_help = "Examples:
+  titancard-wh events
+  titancard-wh events show card.viewed
+  titancard-wh events show card.viewed --body > card.viewed.json
+  titancard-wh events --format json")]
 pub struct EventsArgs {
     #[command(subcommand)]
     pub action: Option<EventsAction>,
@@ -28,6 +30,11 @@ pub struct EventsArgs {
 #[derive(Debug, Subcommand)]
 pub enum EventsAction {
     /// Print an event's sample payload and its fields with their types
+    #[command(after_long_help = "Examples:
+  titancard-wh events show connection.created
+  titancard-wh events show card.viewed --body > card.viewed.json
+  titancard-wh events show card.viewed --body --pretty
+  titancard-wh events show reminder.due --format json")]
     Show {
         /// The event name, such as connection.created
         #[arg(value_name = "EVENT", value_parser = parse_event)]
@@ -48,9 +55,11 @@ pub enum EventsAction {
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  titancard-wh schema connection.created\n  titancard-wh schema --out schemas/\n  titancard-wh schema --openapi > webhooks.openapi.json"
-)]
+#[command(after_long_help = "Examples:
+  titancard-wh schema connection.created
+  titancard-wh schema > titancard-webhook.schema.json
+  titancard-wh schema --out schemas/
+  titancard-wh schema --openapi > webhooks.openapi.json")]
 pub struct SchemaArgs {
     /// One event; all events and the envelope when omitted
     #[arg(value_name = "EVENT", value_parser = parse_event)]
@@ -67,15 +76,15 @@ pub struct SchemaArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_long_help = "Exit codes:
+  0  signed
+  2  usage error or unreadable input
+
+Examples:
   titancard-wh sign body.json --secret whsec_test
   cat body.json | titancard-wh sign --secret-file secret.txt
   titancard-wh sign body.json --secret whsec_test \\
-    --curl http://localhost:3000/webhook
-
-Exit codes:
-  0  signed
-  2  usage error or unreadable input")]
+    --curl http://localhost:3000/webhook")]
 pub struct SignArgs {
     /// The body to sign, byte for byte; - or nothing reads stdin
     #[arg(value_name = "FILE")]
@@ -103,19 +112,19 @@ pub enum InputFormat {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  titancard-wh verify capture.http --secret whsec_test
-  titancard-wh verify body.json --signature 'sha256=…' --secret whsec_test
-  titancard-wh verify events.jsonl --secret whsec_old --secret whsec_new
-  nc -l 8080 > capture.http
-  titancard-wh verify capture.http --tolerance 30m
-
-Exit codes:
+#[command(after_long_help = "Exit codes:
   0  every signature is valid
   1  a signature is invalid (the reason and likely cause are printed), or a
      captured request's X-Webhook-Event, Content-Type or --tolerance check
      failed, or a request in a capture is not whole
-  2  usage error or unreadable input")]
+  2  usage error or unreadable input
+
+Examples:
+  titancard-wh verify capture.http --secret whsec_test
+  titancard-wh verify body.json --signature 'sha256=…' --secret whsec_test
+  titancard-wh verify events.jsonl --secret whsec_old --secret whsec_new
+  titancard-wh verify capture.http --tolerance 30m
+  titancard-wh verify events.jsonl --format json")]
 pub struct VerifyArgs {
     /// A captured request, a listen --save file, or a bare body; - or nothing reads stdin
     #[arg(value_name = "FILE")]
@@ -143,17 +152,18 @@ pub struct VerifyArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_long_help = "Exit codes:
+  0  every payload is valid
+  1  a payload is invalid (syntax error, empty file, schema error, or a lint
+     under --strict)
+  2  a path cannot be read, or a folder or glob holds no payload files
+
+Examples:
   titancard-wh validate payload.json
   titancard-wh validate payloads/ 'captures/**/*.jsonl' --strict
   cat payload.json | titancard-wh validate -
   titancard-wh validate payloads/ --format github
-
-Exit codes:
-  0  every payload is valid
-  1  a payload is invalid (syntax error, empty file, schema error, or a lint
-     under --strict)
-  2  a path cannot be read, or a folder or glob holds no payload files")]
+  titancard-wh validate payloads/ --format junit > validate.xml")]
 pub struct ValidateArgs {
     /// Files, folders (searched for *.json and *.jsonl), globs, or - for stdin
     #[arg(value_name = "PATH", required = true)]
@@ -169,11 +179,32 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  titancard-wh completions bash > /etc/bash_completion.d/titancard-wh\n  titancard-wh completions zsh > \"${fpath[1]}/_titancard-wh\""
-)]
+#[command(after_long_help = "Examples:
+  titancard-wh completions bash > /etc/bash_completion.d/titancard-wh
+  titancard-wh completions zsh > \"${fpath[1]}/_titancard-wh\"
+  titancard-wh completions fish > ~/.config/fish/completions/titancard-wh.fish")]
 pub struct CompletionsArgs {
     /// The shell to generate completions for
     #[arg(value_enum, value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Exit codes:
+  0  printed or written
+  2  no such command, or the folder cannot be written
+
+Examples:
+  titancard-wh man | man -l -
+  titancard-wh man send | man -l -
+  titancard-wh man events show > titancard-wh-events-show.1
+  titancard-wh man --out ~/.local/share/man/man1")]
+pub struct ManArgs {
+    /// The command whose page to print, such as send or events show (default: titancard-wh's own)
+    #[arg(value_name = "COMMAND", conflicts_with = "out")]
+    pub command: Vec<String>,
+
+    /// Write every page, titancard-wh.1 and titancard-wh-COMMAND.1 for each command, to DIR
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

@@ -16,20 +16,18 @@ use crate::wire::WebhookUrl;
 #[command(
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Examples:
-  titancard-wh story list
-  titancard-wh story show contact-lifecycle
-  titancard-wh story contact-lifecycle --url http://localhost:3000/webhook
-  titancard-wh story all-events --url URL --shuffle --duplicates 0.3 --seed 1
-  titancard-wh story stories/vip-onboarding.toml --url URL
-  titancard-wh story all-events --out DIR --seed 1 --timestamp 1705420800000
-  titancard-wh story contact-lifecycle --export locust --out locustfile.py
-
-Exit codes:
+    after_long_help = "Exit codes:
   0  every delivery, re-deliveries included, got a 2xx answer
      (with --export: the file was written)
   1  a delivery got a non-2xx answer or no answer
-  2  usage error, or a story that cannot be read or has an error (nothing sent)"
+  2  usage error, or a story that cannot be read or has an error (nothing sent)
+
+Examples:
+  titancard-wh story list
+  titancard-wh story contact-lifecycle --url http://localhost:3000/webhook
+  titancard-wh story all-events --url URL --shuffle --duplicates 0.3 --seed 1
+  titancard-wh story stories/vip-onboarding.toml --url URL
+  titancard-wh story all-events --out DIR --seed 1 --timestamp 1705420800000"
 )]
 pub struct StoryArgs {
     #[command(subcommand)]
@@ -42,12 +40,19 @@ pub struct StoryArgs {
 #[derive(Debug, Subcommand)]
 pub enum StoryAction {
     /// List the built-in stories
+    #[command(after_long_help = "Examples:
+  titancard-wh story list
+  titancard-wh story list --format json")]
     List {
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
     /// Show a story's steps (a built-in one or a story file, checked as a run would check it)
+    #[command(after_long_help = "Examples:
+  titancard-wh story show contact-lifecycle
+  titancard-wh story show contact-lifecycle --format toml > my-story.toml
+  titancard-wh story show my-story.toml")]
     Show {
         /// A built-in story (see `story list`) or a story file (.toml)
         #[arg(value_name = "STORY")]
@@ -58,6 +63,10 @@ pub enum StoryAction {
         format: ShowFormat,
     },
     /// Deliver a story (the same as `story STORY`)
+    #[command(after_long_help = "Examples:
+  titancard-wh story run contact-lifecycle --url http://localhost:3000/webhook
+  titancard-wh story run my-story.toml --dry-run
+  titancard-wh story run card-lifecycle --export locust --out cards.py")]
     Run(Box<StoryRunArgs>),
 }
 

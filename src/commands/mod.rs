@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod events;
 pub mod listen;
+pub mod man;
 pub mod probe;
 pub mod replay;
 pub mod schema;

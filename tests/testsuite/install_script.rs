@@ -195,12 +195,12 @@ fn the_workflow_the_script_and_binstall_name_the_same_assets() {
     }
 }
 
-/// The README's GitHub Actions example, written to a temporary file.
+/// The GitHub Actions example of docs/ci.md, written to a temporary file.
 fn readme_ci_example(dir: &Path) -> PathBuf {
-    let readme = std::fs::read_to_string(project().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(project().join("docs/ci.md")).unwrap();
     let start = readme
         .find("```yaml\nname: webhook payloads\n")
-        .expect("the README has a GitHub Actions example")
+        .expect("docs/ci.md has a GitHub Actions example")
         + "```yaml\n".len();
     let length = readme[start..].find("```").unwrap();
     let example = &readme[start..start + length];

@@ -2,6 +2,7 @@
 //! the real binary; the `*_support` modules and `common` hold what several of them share.
 
 mod common;
+mod docs_support;
 mod hostile_support;
 mod inspector_support;
 mod listen_support;
@@ -16,6 +17,7 @@ mod closed_stdout;
 mod config;
 mod contract;
 mod demo;
+mod docs;
 mod early_answer;
 mod events;
 mod export;
@@ -33,6 +35,7 @@ mod openapi;
 mod peer_receivers;
 mod precommit;
 mod probe;
+mod reference;
 mod replay;
 mod schema_peers;
 mod secret_hygiene;

@@ -215,10 +215,10 @@ const HOME_URL: &str = "https://github.com/titancard/titancard-wh";
 
 /// The README's `.pre-commit-config.yaml` snippet, as printed there.
 fn readme_config() -> String {
-    let readme = std::fs::read_to_string(project().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(project().join("docs/ci.md")).unwrap();
     let start = readme
         .find("```yaml\nrepos:\n")
-        .expect("the README has a .pre-commit-config.yaml snippet")
+        .expect("docs/ci.md has a .pre-commit-config.yaml snippet")
         + "```yaml\n".len();
     let length = readme[start..].find("```").unwrap();
     let config = readme[start..start + length].to_string();

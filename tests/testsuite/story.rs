@@ -617,10 +617,11 @@ fn a_naive_receiver_passes_in_order_and_fails_on_retries_and_reordering() {
 #[test]
 fn the_readme_story_file_is_a_valid_story() {
     let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/stories.md"))
+            .unwrap();
     let start = readme
         .find("```toml\nname = \"vip-onboarding\"")
-        .expect("the README shows a story file");
+        .expect("docs/stories.md shows a story file");
     let text = &readme[start + "```toml\n".len()..];
     let text = &text[..text.find("```").unwrap()];
     let dir = tempfile::tempdir().unwrap();
