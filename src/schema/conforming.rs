@@ -90,5 +90,4 @@ mod tests {
         }
         assert!(taken > 14, "the variants include conforming ones ({taken})");
     }
-
 }
