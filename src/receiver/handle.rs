@@ -95,7 +95,7 @@ async fn process(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Fu
         forwarded: judgement.forwarded.take(),
     };
     if let Some(saver) = &shared.saver
-        && let Err(err) = saver.append(exchange.record().to_line()).await
+        && let Err(err) = saver.append(&exchange.record().to_line()).await
     {
         // Without the record the event could be lost: answer 500 so the sender retries.
         let why = format!("cannot write to {}: {err}", saver.path().display());
