@@ -14,6 +14,7 @@ mod client;
 mod connection;
 pub mod curl;
 mod early_answer;
+mod excerpt;
 pub mod explain;
 pub mod load;
 pub mod report;
